@@ -1,0 +1,1 @@
+"""Prefect flows over the cleanpipe library (installed as ``cleanpipe_flows``)."""

@@ -1,0 +1,70 @@
+"""Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
+
+from cleanpipe.document import Document
+from cleanpipe.rules import Rule
+
+TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
+
+
+def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int) -> Document:
+    """Remove junk paragraphs and fragments from ``doc.paragraphs``.
+
+    Each removal is appended to ``doc.removed`` as ``{"rule", "text", "para"}``, where
+    ``para`` is the paragraph's 0-based index in the body before stripping.
+
+    Args:
+        doc: a document after ``split_paragraphs``.
+        rules: compiled rules from :func:`cleanpipe.rules.load_rules`.
+        head_window: how many leading paragraphs ``head`` rules may look at.
+        tail_window: how many trailing paragraphs ``tail`` rules may look at.
+
+    Returns:
+        The same document, stripped.
+    """
+    count = len(doc.paragraphs)
+    kept = []
+    title = doc.title.casefold() if doc.title else None
+    for index, paragraph in enumerate(doc.paragraphs):
+        if index == 0 and paragraph.casefold() == title:
+            # HTML extraction keeps the h1: a first paragraph that repeats the title goes.
+            doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": 0})
+            continue
+        in_head = index < head_window
+        in_tail = index >= count - tail_window
+        remainder, folded = paragraph, paragraph.casefold()
+        for rule in rules:
+            if (rule.where == "head" and not in_head) or (rule.where == "tail" and not in_tail):
+                continue
+            if not rule.gate(folded):
+                continue
+            stripped = _apply(rule, remainder, index, doc.removed)
+            if stripped is not remainder:
+                remainder = stripped
+                if not remainder:
+                    break
+                folded = remainder.casefold()
+        if remainder:
+            kept.append(remainder)
+    doc.paragraphs = kept
+    return doc
+
+
+def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict]) -> str:
+    """Apply one gated rule to one paragraph; return what is left (the same object if nothing)."""
+    if rule.kind == "line":
+        if rule.max_chars is not None and len(paragraph) > rule.max_chars:
+            return paragraph
+        if rule.regex.fullmatch(paragraph):
+            removed.append({"rule": rule.id, "text": paragraph, "para": index})
+            return ""
+        return paragraph
+    match = rule.regex.search(paragraph)
+    if match is None:
+        return paragraph
+    while match:
+        removed.append({"rule": rule.id, "text": match.group(0).strip(), "para": index})
+        paragraph = (paragraph[: match.start()] + " " + paragraph[match.end():]).strip()
+        paragraph = " ".join(paragraph.split())
+        match = rule.regex.search(paragraph) if paragraph else None
+    return paragraph
+

@@ -1,0 +1,118 @@
+"""One immutable configuration object: a TOML file's values laid over documented defaults."""
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleanpipe.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every threshold of a run, with the reason for its default.
+
+    Load one with :func:`load_config`; a file only needs the keys it changes.
+    """
+
+    # --- input limits -------------------------------------------------------
+    max_file_bytes: int = 50_000_000
+    """A raw file (after gunzip) larger than this is rejected as ``too_large``: 50 MB is
+    two orders of magnitude above any article page or day's feed file we have seen, and
+    bounds a worker's memory when a crawler drops a video or a dump by mistake."""
+
+    max_record_bytes: int = 5_000_000
+    """A single document (a .txt/.html file or one JSONL line) above this is ``too_large``:
+    the longest real news pages are ~2 MB of HTML; larger ones are data, not articles."""
+
+    binary_control_ratio: float = 0.05
+    """Decoded text with more than this share of C0 control characters (besides tab, LF,
+    CR, FF) is ``binary``: real text has none; 5% leaves room for a stray escape sequence."""
+
+    # --- cleaning -----------------------------------------------------------
+    languages: tuple[str, ...] = ("en",)
+    """Rule packs to load (``rules/<lang>/*.toml``). Packs are applied whatever language a
+    document turns out to be, because foreign junk ("Advertisement") turns up everywhere."""
+
+    head_window: int = 4
+    """Paragraphs at the top of the body where ``head`` rules may fire: a video title and
+    a consent banner sit above the first story paragraph, never deeper than this."""
+
+    tail_window: int = 3
+    """Paragraphs at the end of the body where ``tail`` rules may fire: aggregator tails
+    ("Source: Read Full Article") and share bars follow the last paragraph."""
+
+    min_chars: int = 200
+    """A cleaned body shorter than this is rejected as ``too_short``: two sentences is the
+    least we call an article, and below it language detection is unreliable."""
+
+    # --- language detection -------------------------------------------------
+    language_seed: int = 0
+    """Seed of langdetect's sampling, so the same text always gets the same answer."""
+
+    language_max_chars: int = 1000
+    """Characters given to langdetect: the full text costs ~3x more for the same answer on
+    news prose (see bench/results)."""
+
+    # --- batching -----------------------------------------------------------
+    batch_files: int = 256
+    """Files per batch (one task run each under Prefect): a task run costs 40-80 ms of
+    orchestration, so a batch must carry well over a second of work."""
+
+    batch_bytes: int = 64_000_000
+    """Bytes of raw input per batch: bounds a worker's memory when files are large."""
+
+
+def load_config(path: str | Path | None = None, **overrides) -> Config:
+    """Build a :class:`Config` from defaults, an optional TOML file, then keyword overrides.
+
+    Args:
+        path: a TOML file whose top-level keys are :class:`Config` field names, or None.
+        **overrides: field values that win over the file (e.g. from command-line flags);
+            None values are ignored.
+
+    Returns:
+        The frozen config.
+
+    Raises:
+        ConfigError: the file is missing or invalid, or a key or value is unknown or of
+            the wrong type. The run must not start.
+    """
+    values: dict = {}
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                values.update(tomllib.load(handle))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return _validated(values)
+
+
+def _validated(values: dict) -> Config:
+    """Check names and types against the dataclass fields and build the Config."""
+    known = {f.name: f for f in dataclasses.fields(Config)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown config key(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    typed = {}
+    for name, value in values.items():
+        default = getattr(Config, name)
+        if isinstance(default, tuple):
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"config key {name!r} must be a list of strings, got {value!r}")
+            value = tuple(value)
+        elif isinstance(default, bool) or not isinstance(value, type(default)) or isinstance(value, bool):
+            if not (isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
+                raise ConfigError(
+                    f"config key {name!r} must be {type(default).__name__}, got {value!r}"
+                )
+            value = float(value)
+        if isinstance(value, (int, float)) and value < 0:
+            raise ConfigError(f"config key {name!r} must not be negative, got {value!r}")
+        typed[name] = value
+    if typed.get("batch_files", 1) < 1:
+        raise ConfigError("config key 'batch_files' must be at least 1")
+    return Config(**typed)

@@ -1,0 +1,31 @@
+"""The fixed set of reject reason codes: stable strings that users filter and count on."""
+
+BINARY = "binary"  # NUL bytes or control characters: not text
+UNDECODABLE = "undecodable"  # no character encoding fits the bytes
+EMPTY = "empty"  # nothing but whitespace in the input
+TOO_SHORT = "too_short"  # cleaned body under Config.min_chars
+TOO_LARGE = "too_large"  # file or record over Config.max_file_bytes / max_record_bytes
+TRUNCATED = "truncated"  # a gzip stream that ends early
+CORRUPT = "corrupt"  # a gzip stream that is not gzip at all
+MALFORMED_JSON = "malformed_json"  # a JSONL line that does not parse to an object
+MISSING_TEXT = "missing_text"  # a JSONL object with neither `text` nor `html`
+NO_CONTENT = "no_content"  # HTML in which trafilatura finds no main text
+UNSUPPORTED = "unsupported"  # a file whose extension cleanpipe does not read
+UNREADABLE = "unreadable"  # the file could not be read (permissions, vanished)
+INTERNAL_ERROR = "internal_error"  # a bug in cleanpipe: reported, never stops the batch
+
+REJECT_REASONS = (
+    BINARY,
+    UNDECODABLE,
+    EMPTY,
+    TOO_SHORT,
+    TOO_LARGE,
+    TRUNCATED,
+    CORRUPT,
+    MALFORMED_JSON,
+    MISSING_TEXT,
+    NO_CONTENT,
+    UNSUPPORTED,
+    UNREADABLE,
+    INTERNAL_ERROR,
+)

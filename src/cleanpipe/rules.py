@@ -1,0 +1,118 @@
+"""Boilerplate rules as data: versioned TOML packs per language and family, compiled once.
+
+A pack is ``rules/<language>/<family>.toml``::
+
+    family = "video"          # the kind of junk: one file per family
+    language = "en"
+    version = 1               # bump when a rule changes what it removes
+
+    [[rule]]
+    name = "title-says"       # id becomes "en.video.title-says"
+    kind = "line"             # "line": the whole paragraph must match (re.fullmatch)
+                              # "fragment": only the matched span is cut (re.search)
+    where = "head"            # "any", "head" (first Config.head_window paragraphs)
+                              # or "tail" (last Config.tail_window paragraphs)
+    literals = ["says"]       # cheap gate: one must occur (case-folded) before the regex runs
+    max_chars = 160           # optional: longer paragraphs are never this junk
+    pattern = '''...'''       # Python regex
+    why = "..."               # what the junk is and why the pattern cannot hit content
+"""
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from cleanpipe.errors import ConfigError
+
+KINDS = ("line", "fragment")
+WHERE = ("any", "head", "tail")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One compiled boilerplate rule."""
+
+    id: str
+    family: str
+    language: str
+    kind: str
+    where: str
+    literals: tuple[str, ...]
+    max_chars: int | None
+    regex: re.Pattern
+    version: int
+
+    def gate(self, folded: str) -> bool:
+        """True when one of the rule's literals occurs in the case-folded paragraph."""
+        return not self.literals or any(lit in folded for lit in self.literals)
+
+
+@functools.lru_cache(maxsize=16)
+def load_rules(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
+    """Load and compile the rule packs for ``languages``, once per process.
+
+    Args:
+        languages: language codes whose packs to load (folders under ``rules/``).
+        extra_dirs: further rule folders laid out the same way (user packs).
+
+    Returns:
+        The rules, ordered by file then position: the first matching rule names a removal.
+
+    Raises:
+        ConfigError: a language has no pack, or a pack is malformed.
+    """
+    roots = [Path(str(resources.files("cleanpipe") / "rules"))] + [Path(d) for d in extra_dirs]
+    rules: list[Rule] = []
+    for language in languages:
+        files = sorted(f for root in roots for f in (root / language).glob("*.toml"))
+        if not files:
+            raise ConfigError(f"no rule pack for language {language!r} in {', '.join(map(str, roots))}")
+        for path in files:
+            rules.extend(_load_pack(path, language))
+    ids = [r.id for r in rules]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ConfigError(f"duplicate rule ids: {', '.join(duplicated)}")
+    return tuple(rules)
+
+
+def _load_pack(path: Path, language: str) -> list[Rule]:
+    """Parse and compile one pack file."""
+    try:
+        pack = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"rule pack {path} is not valid TOML: {exc}") from exc
+    family = pack.get("family", path.stem)
+    if pack.get("language", language) != language:
+        raise ConfigError(f"rule pack {path} says language {pack['language']!r}, folder says {language!r}")
+    version = int(pack.get("version", 1))
+    compiled = []
+    for spec in pack.get("rule", []):
+        rule_id = f"{language}.{family}.{spec.get('name', '?')}"
+        try:
+            compiled.append(
+                Rule(
+                    id=rule_id,
+                    family=family,
+                    language=language,
+                    kind=_choice(spec.get("kind", "line"), KINDS, "kind"),
+                    where=_choice(spec.get("where", "any"), WHERE, "where"),
+                    literals=tuple(lit.casefold() for lit in spec.get("literals", ())),
+                    max_chars=spec.get("max_chars"),
+                    regex=re.compile(spec["pattern"]),
+                    version=version,
+                )
+            )
+        except (KeyError, ValueError, re.error) as exc:
+            raise ConfigError(f"rule {rule_id} in {path}: {exc}") from exc
+    return compiled
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    """Return ``value`` if it is one of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {allowed}, got {value!r}")
+    return value

@@ -1,0 +1,28 @@
+"""Plain text to title and paragraphs."""
+
+import re
+
+from cleanpipe.document import Document
+
+_SPACE_RUN = re.compile(r"[ \t\v\f]+")
+
+
+def split_paragraphs(doc: Document) -> Document:
+    """Split ``doc.text`` into paragraphs, one per non-empty line, whitespace folded.
+
+    A plain-text scrape (``title_in_text``) gives its first non-empty line to the title.
+    """
+    paragraphs = [_fold(line) for line in doc.text.split("\n")]
+    paragraphs = [p for p in paragraphs if p]
+    if doc.title_in_text and paragraphs:
+        doc.title = paragraphs.pop(0)
+    elif doc.title is not None:
+        doc.title = _fold(doc.title.replace("\n", " ")) or None
+    doc.paragraphs = paragraphs
+    doc.text = ""
+    return doc
+
+
+def _fold(line: str) -> str:
+    """Collapse runs of horizontal whitespace and strip the ends."""
+    return _SPACE_RUN.sub(" ", line).strip()
