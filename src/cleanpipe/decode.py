@@ -87,7 +87,7 @@ def _best_legacy_match(data: bytes):
 
 def _checked(text: str, encoding: str, max_control_ratio: float) -> tuple[str, str]:
     """Reject decoded text that is mostly control characters."""
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise Rejected(reasons.EMPTY, f"nothing but whitespace once decoded as {encoding}")
     stray = len(text) - len(text.translate(_CONTROL))
     if stray and stray / len(text) > max_control_ratio:

@@ -79,6 +79,12 @@ def load_rules(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = ()) -> 
     return tuple(rules)
 
 
+def rule_family(rule_id: str) -> str:
+    """The family part of a rule id: "en.video.title-says" -> "video", "structure.x" -> "structure"."""
+    parts = rule_id.split(".")
+    return parts[1] if len(parts) >= 3 else parts[0]
+
+
 def _load_pack(path: Path, language: str) -> list[Rule]:
     """Parse and compile one pack file."""
     try:

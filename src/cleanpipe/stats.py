@@ -3,6 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cleanpipe.rules import rule_family
+
 
 @dataclass
 class Stats:
@@ -38,7 +40,7 @@ class Stats:
         """A JSON-ready summary with sorted keys, so summaries diff cleanly."""
         families = Counter()
         for rule_id, count in self.removals.items():
-            families[rule_id.split(".")[1] if "." in rule_id else rule_id] += count
+            families[rule_family(rule_id)] += count
         return {
             "inputs": self.inputs,
             "articles": self.articles,

@@ -1,0 +1,39 @@
+# cleanpipe: `make run` cleans raw/ into clean/; `make test` runs the test suite.
+# Both create .venv and install what they need on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+RAW ?= raw
+CLEAN ?= clean
+RUN_FLAGS ?=
+
+.PHONY: run run-local test bench bench-quality install install-test clean-output
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade "pip>=24"
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install  ## Clean raw/ into clean/ through the Prefect flow (embedded server)
+	$(BIN)/cleanpipe run $(RAW) $(CLEAN) $(RUN_FLAGS)
+
+run-local: install  ## The same batches in-process, without Prefect's start-up cost
+	$(BIN)/cleanpipe run $(RAW) $(CLEAN) --no-prefect $(RUN_FLAGS)
+
+test: install-test  ## The whole test suite, flow tests under prefect_test_harness included
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-output:  ## Remove generated output under clean/
+	rm -rf $(CLEAN)/articles $(CLEAN)/rejects $(CLEAN)/runs

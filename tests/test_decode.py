@@ -1,0 +1,67 @@
+import codecs
+
+import pytest
+
+from cleanpipe import reasons
+from cleanpipe.decode import decode_bytes
+from cleanpipe.errors import Rejected
+
+WESTERN = "Café crème – “naïve” façade, the résumé of a straße. "
+
+
+def test_utf8_passes_through():
+    assert decode_bytes("Grüße aus Köln".encode()) == ("Grüße aus Köln", "utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_byte_order_marks(encoding):
+    text = "Zażółć gęślą jaźń"
+    data = text.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        bom = codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE
+        data = bom + data
+    assert decode_bytes(data)[0] == text
+
+
+def test_cp1252_is_detected_not_misread_as_central_european():
+    text, encoding = decode_bytes(WESTERN.encode("cp1252"))
+    assert text == WESTERN
+    assert encoding == "cp1252"
+
+
+def test_cp1251_cyrillic():
+    text = "Президент заявил во вторник, что переговоры продолжатся."
+    assert decode_bytes(text.encode("cp1251"))[0] == text
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t  ", "\ufeff  ".encode("utf-8-sig")])
+def test_empty(data):
+    with pytest.raises(Rejected) as info:
+        decode_bytes(data)
+    assert info.value.reason == reasons.EMPTY
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 obj",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"hello\x00world\x00",
+        bytes(range(1, 9)) * 20 + b"some text",
+    ],
+)
+def test_binary(data):
+    with pytest.raises(Rejected) as info:
+        decode_bytes(data)
+    assert info.value.reason == reasons.BINARY
+
+
+def test_broken_utf16_after_bom_is_undecodable():
+    with pytest.raises(Rejected) as info:
+        decode_bytes(codecs.BOM_UTF16_LE + b"a\x00\x00\xd8")  # lone surrogate
+    assert info.value.reason == reasons.UNDECODABLE
+
+
+def test_tabs_and_escape_are_not_binary():
+    text = "col\tcol\r\nnext\x0cpage \x1b[0m"
+    assert decode_bytes(text.encode())[0] == text

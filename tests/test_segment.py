@@ -1,0 +1,19 @@
+from cleanpipe.document import Document
+from cleanpipe.segment import split_paragraphs
+
+
+def test_plain_text_scrape_gives_first_line_to_title():
+    doc = split_paragraphs(Document("a.txt", "text", text="\n\n  Headline \n\nOne  two\t three\n\n\nFour\n", title_in_text=True))
+    assert doc.title == "Headline"
+    assert doc.paragraphs == ["One two three", "Four"]
+
+
+def test_given_title_is_kept_and_folded():
+    doc = split_paragraphs(Document("a.jsonl#1", "text", text="Body\nMore", title=" A\n headline "))
+    assert doc.title == "A headline"
+    assert doc.paragraphs == ["Body", "More"]
+
+
+def test_no_title_stays_none_when_not_in_text():
+    doc = split_paragraphs(Document("a.jsonl#1", "text", text="Body"))
+    assert doc.title is None and doc.paragraphs == ["Body"]
