@@ -1,0 +1,50 @@
+"""Boilerplate stripping against data cases: what must go (with its rule) and what must stay."""
+
+import json
+
+import pytest
+
+from cleanpipe.boilerplate import TITLE_REPEAT, strip_boilerplate
+from cleanpipe.config import Config
+from cleanpipe.document import Document
+from cleanpipe.rules import load_rules
+
+from conftest import TESTS
+
+CASES = json.loads((TESTS / "cases" / "boilerplate_en.json").read_text("utf-8"))
+
+
+def strip(paragraphs, title=None, config=Config()):
+    doc = Document("t", "text", title=title, paragraphs=list(paragraphs))
+    return strip_boilerplate(doc, load_rules(config.languages), config.head_window, config.tail_window)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case(case):
+    doc = strip(case["body"])
+    removed = [[r["rule"], r["text"]] for r in doc.removed]
+    assert removed == case["removed"]
+    expected_kept = [p for p in case["body"] if p not in {text for _, text in case["removed"]}]
+    assert doc.paragraphs == expected_kept
+
+
+def test_removal_records_the_original_paragraph_index():
+    doc = strip(["Story.", "READ MORE: Something else happened today", "More.", "Source: Read Full Article"])
+    assert [(r["rule"].split(".")[-1], r["para"]) for r in doc.removed] == [
+        ("read-more-teaser", 1), ("source-read-full-article", 3)]
+
+
+def test_head_rules_fire_only_in_the_head_window():
+    line = "Vladimir Putin is 'cold, brutal and ruthless' says Andrew Pierce"
+    assert strip(["a.", "b.", line, "c."], config=Config(head_window=2)).removed == []
+    assert len(strip(["a.", "b.", line, "c."], config=Config(head_window=3)).removed) == 1
+
+
+def test_first_paragraph_repeating_the_title_is_removed():
+    doc = strip(["Harbour Bridge To Close", "Story."], title="Harbour bridge to close")
+    assert doc.paragraphs == ["Story."]
+    assert doc.removed == [{"rule": TITLE_REPEAT, "text": "Harbour Bridge To Close", "para": 0}]
+
+
+def test_title_repeat_only_at_the_top():
+    assert strip(["Story.", "Harbour bridge to close"], title="Harbour bridge to close").removed == []
