@@ -34,3 +34,15 @@ def test_stage_reads_title_and_body():
     doc = Document("a", "text", title="Hochwasser am Rhein", paragraphs=[SAMPLES["de"]])
     set_language(doc)
     assert doc.language == "de" and doc.language_score > 0.9
+
+
+def test_concurrent_first_use_sees_fully_loaded_profiles(monkeypatch):
+    """Prefect runs batches in threads: a half-loaded profile set once answered "af"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cleanpipe import language
+
+    monkeypatch.setattr(language, "_loaded", None)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: detect_language(SAMPLES["en"])[0], range(8)))
+    assert answers == ["en"] * 8

@@ -1,6 +1,6 @@
 """Language detection with langdetect, seeded so the same text always gets the same answer."""
 
-import functools
+import threading
 
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
@@ -10,11 +10,24 @@ from cleanpipe.document import Document
 UNDETERMINED = "und"  # ISO 639-2 code for "no language could be told"
 
 
-@functools.lru_cache(maxsize=1)
+_loaded: detector_factory.DetectorFactory | None = None
+_loading = threading.Lock()
+
+
 def _factory() -> detector_factory.DetectorFactory:
-    """langdetect's profile set, loaded once per process (~0.5 s, ~60 MB)."""
-    detector_factory.init_factory()
-    return detector_factory._factory
+    """langdetect's profile set, loaded once per process (~0.5 s, ~60 MB).
+
+    Our own instance, published only once fully loaded: langdetect's global one is visible
+    to other threads half-loaded, and a half-loaded profile set answers "af" for English.
+    """
+    global _loaded
+    if _loaded is None:
+        with _loading:
+            if _loaded is None:
+                factory = detector_factory.DetectorFactory()
+                factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+                _loaded = factory
+    return _loaded
 
 
 def detect_language(text: str, seed: int = 0, max_chars: int = 1000) -> tuple[str, float]:
@@ -25,9 +38,8 @@ def detect_language(text: str, seed: int = 0, max_chars: int = 1000) -> tuple[st
         seed: langdetect's random seed; the same seed gives the same answer.
         max_chars: only this many leading characters are read (cost grows with length).
     """
-    factory = _factory()
-    factory.seed = seed
-    detector = factory.create()
+    detector = _factory().create()
+    detector.seed = seed  # per detector: the shared factory is never mutated
     detector.append(text[:max_chars])
     try:
         best = detector.get_probabilities()[0]

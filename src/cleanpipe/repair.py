@@ -16,15 +16,25 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 # No-break and figure spaces become plain spaces: downstream tokenisers expect them.
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " ")
 _TRANSLATION = {**_INVISIBLE, **_SPACES}
+_MAX_PASSES = 4  # a fixed point comes after one pass for real text, two for contrived input
 
 
 def repair_text(text: str) -> str:
-    """Return ``text`` with mojibake, entities, line breaks and invisible characters fixed."""
-    if _needs_ftfy(text):
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
-    elif "\r" in text:
+    """Return ``text`` with mojibake, entities, line breaks and invisible characters fixed.
+
+    Idempotent: dropping an invisible character can bring two halves of a mojibake
+    sequence together, so ftfy runs again (rarely) until nothing changes.
+    """
+    if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_TRANSLATION)
+    for _ in range(_MAX_PASSES):
+        if _needs_ftfy(text):
+            text = ftfy.fix_text(text, _FTFY_CONFIG)
+        cleaned = text.translate(_TRANSLATION)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
+    return text
 
 
 def _needs_ftfy(text: str) -> bool:

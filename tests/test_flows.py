@@ -1,0 +1,82 @@
+"""The Prefect layer, under a real (test-harness) Prefect server."""
+
+import json
+
+import pytest
+from prefect.logging import disable_run_logger
+from prefect.testing.utilities import prefect_test_harness
+
+import cleanpipe_flows.clean_articles as flow_module
+from cleanpipe import reasons
+from cleanpipe.config import Config
+from cleanpipe.errors import ConfigError, RetryIO
+from cleanpipe.pipeline import Batch, run
+
+from conftest import FIXTURES
+
+MIXED = FIXTURES / "raw_mixed"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_server():
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def parts(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("part-*.jsonl"))}
+
+
+def test_flow_output_equals_the_in_process_run(tmp_path):
+    summary = flow_module.clean_articles(str(MIXED), str(tmp_path / "flow"), batch_files=3)
+    run(MIXED, tmp_path / "local", Config(batch_files=3))
+    for folder in ("articles", "rejects"):
+        assert parts(tmp_path / "flow" / folder) == parts(tmp_path / "local" / folder)
+    assert summary["inputs"] == summary["articles"] + summary["rejected"] == 12
+    saved = json.loads((tmp_path / "flow" / "runs" / f"{summary['run_id']}.json").read_text())
+    assert saved == summary
+
+
+def test_bad_config_fails_the_flow_before_any_output(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("min_chars = 'many'\n")
+    with pytest.raises(ConfigError):
+        flow_module.clean_articles(str(MIXED), str(tmp_path / "out"), config_path=str(config))
+    assert not (tmp_path / "out").exists()
+
+
+def test_transient_io_is_retried(tmp_path, monkeypatch):
+    calls = []
+    real_run_batch = flow_module.run_batch
+
+    def flaky(raw_dir, clean_dir, batch, config):
+        calls.append(batch.index)
+        if calls.count(batch.index) == 1:
+            raise RetryIO("disk hiccup")
+        return real_run_batch(raw_dir, clean_dir, batch, config)
+
+    monkeypatch.setattr(flow_module, "run_batch", flaky)
+    monkeypatch.setattr(flow_module, "clean_batch", flow_module.clean_batch.with_options(retry_delay_seconds=0))
+    summary = flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=100)
+    assert calls == [0, 0]
+    assert summary["rejects"][reasons.TRUNCATED] == 1
+
+
+def test_cleaning_errors_are_not_retried(tmp_path, monkeypatch):
+    calls = []
+
+    def broken(raw_dir, clean_dir, batch, config):
+        calls.append(batch.index)
+        raise ValueError("deterministic bug")
+
+    monkeypatch.setattr(flow_module, "run_batch", broken)
+    monkeypatch.setattr(flow_module, "clean_batch", flow_module.clean_batch.with_options(retry_delay_seconds=0))
+    with pytest.raises(ValueError):
+        flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=100)
+    assert calls == [0]
+
+
+def test_task_logic_runs_without_prefect_via_fn(tmp_path):
+    with disable_run_logger():
+        stats = flow_module.clean_batch.fn(str(MIXED), str(tmp_path), Batch(0, ("good.txt",)), Config())
+    assert stats.articles == 1 and stats.parts == ["articles/part-00000.jsonl"]
