@@ -21,10 +21,16 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     Returns:
         The same document, stripped.
     """
-    count = len(doc.paragraphs)
+    paragraphs = doc.paragraphs
+    count = len(paragraphs)
     kept = []
     title = doc.title.casefold() if doc.title else None
-    for index, paragraph in enumerate(doc.paragraphs):
+    owner, owned = None, 0  # a list rule, and how many more paragraphs under it it owns
+    for index, paragraph in enumerate(paragraphs):
+        if owned:
+            owned -= 1
+            doc.removed.append({"rule": owner.id, "text": paragraph, "para": index})
+            continue
         if index == 0 and paragraph.casefold() == title:
             # HTML extraction keeps the h1: a first paragraph that repeats the title goes.
             doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": 0})
@@ -37,6 +43,13 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                 continue
             if not rule.gate(folded):
                 continue
+            if rule.kind == "list":
+                items = _list_items(rule, remainder, paragraphs, index)
+                if items:
+                    doc.removed.append({"rule": rule.id, "text": remainder, "para": index})
+                    owner, owned, remainder = rule, items, ""
+                    break
+                continue
             stripped = _apply(rule, remainder, index, doc.removed)
             if stripped is not remainder:
                 remainder = stripped
@@ -47,6 +60,26 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
             kept.append(remainder)
     doc.paragraphs = kept
     return doc
+
+
+def _list_items(rule: Rule, header: str, paragraphs: list[str], index: int) -> int:
+    """How many paragraphs after ``header`` a list rule owns (0: not a list header here)."""
+    if len(header) > rule.item_max_chars or not rule.regex.fullmatch(header):
+        return 0
+    items = 0
+    for paragraph in paragraphs[index + 1 : index + 1 + rule.max_items]:
+        if not is_headline_like(paragraph, rule.item_max_chars):
+            break
+        items += 1
+    return items if items >= rule.min_items else 0
+
+
+_SENTENCE_END = (".", "!", ":", ";", "…", ".”", ".\"", ".’", "!”", ".»")
+
+
+def is_headline_like(paragraph: str, max_chars: int) -> bool:
+    """Short, and not ending like a sentence: how headline links read ("?" is allowed)."""
+    return len(paragraph) <= max_chars and not paragraph.endswith(_SENTENCE_END) and any(c.isalpha() for c in paragraph)
 
 
 def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict]) -> str:

@@ -34,10 +34,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
 
+    explain = commands.add_parser("explain", help="show a raw file's documents with removed parts marked")
+    explain.add_argument("file", help="a raw file (.txt, .html, .jsonl, optionally .gz)")
+    explain.add_argument("--config", help="TOML file laid over the default configuration")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "explain":
+            from cleanpipe.explain import explain_file
+
+            print(explain_file(args.file, load_config(args.config)), end="")
+            return 0
     except AbortRun as exc:
         print(f"cleanpipe: {exc}", file=sys.stderr)
         return 2

@@ -10,12 +10,18 @@ A pack is ``rules/<language>/<family>.toml``::
     name = "title-says"       # id becomes "en.video.title-says"
     kind = "line"             # "line": the whole paragraph must match (re.fullmatch)
                               # "fragment": only the matched span is cut (re.search)
+                              # "list": a header paragraph (fullmatch) that owns the
+                              #   headline-like paragraphs under it ("Most Read")
     where = "head"            # "any", "head" (first Config.head_window paragraphs)
                               # or "tail" (last Config.tail_window paragraphs)
     literals = ["says"]       # cheap gate: one must occur (case-folded) before the regex runs
     max_chars = 160           # optional: longer paragraphs are never this junk
     pattern = '''...'''       # Python regex
     why = "..."               # what the junk is and why the pattern cannot hit content
+    # "list" rules only:
+    min_items = 2             # fewer headline-like paragraphs under it: a subheading, kept
+    max_items = 12            # a list never owns more than this many
+    item_max_chars = 160      # a headline-like paragraph: this short, no closing . ! : ;
 """
 
 import functools
@@ -27,7 +33,7 @@ from pathlib import Path
 
 from cleanpipe.errors import ConfigError
 
-KINDS = ("line", "fragment")
+KINDS = ("line", "fragment", "list")
 WHERE = ("any", "head", "tail")
 
 
@@ -44,6 +50,9 @@ class Rule:
     max_chars: int | None
     regex: re.Pattern
     version: int
+    min_items: int = 2
+    max_items: int = 12
+    item_max_chars: int = 160
 
     def gate(self, folded: str) -> bool:
         """True when one of the rule's literals occurs in the case-folded paragraph."""
@@ -110,6 +119,9 @@ def _load_pack(path: Path, language: str) -> list[Rule]:
                     max_chars=spec.get("max_chars"),
                     regex=re.compile(spec["pattern"]),
                     version=version,
+                    min_items=int(spec.get("min_items", 2)),
+                    max_items=int(spec.get("max_items", 12)),
+                    item_max_chars=int(spec.get("item_max_chars", 160)),
                 )
             )
         except (KeyError, ValueError, re.error) as exc:
