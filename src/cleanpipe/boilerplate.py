@@ -1,7 +1,7 @@
 """Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
 
 from cleanpipe.document import Document
-from cleanpipe.rules import Rule
+from cleanpipe.rules import Rule, rule_index
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
 
@@ -25,6 +25,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     count = len(paragraphs)
     kept = []
     title = doc.title.casefold() if doc.title else None
+    candidates = rule_index(rules).candidates
     owner, owned = None, 0  # a list rule, and how many more paragraphs under it it owns
     for index, paragraph in enumerate(paragraphs):
         if owned:
@@ -37,11 +38,11 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
             continue
         in_head = index < head_window
         in_tail = index >= count - tail_window
-        remainder, folded = paragraph, paragraph.casefold()
-        for rule in rules:
+        remainder = paragraph
+        # Gates are checked once on the whole paragraph: a cut only removes text, so a
+        # rule whose gate was shut stays shut, and the regex decides for the rest.
+        for rule in candidates(paragraph.casefold()):
             if (rule.where == "head" and not in_head) or (rule.where == "tail" and not in_tail):
-                continue
-            if not rule.gate(folded):
                 continue
             if rule.kind == "list":
                 items = _list_items(rule, remainder, paragraphs, index)
@@ -55,7 +56,6 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                 remainder = stripped
                 if not remainder:
                     break
-                folded = remainder.casefold()
         if remainder:
             kept.append(remainder)
     doc.paragraphs = kept

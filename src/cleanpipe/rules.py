@@ -14,7 +14,12 @@ A pack is ``rules/<language>/<family>.toml``::
                               #   headline-like paragraphs under it ("Most Read")
     where = "head"            # "any", "head" (first Config.head_window paragraphs)
                               # or "tail" (last Config.tail_window paragraphs)
-    literals = ["says"]       # cheap gate: one must occur (case-folded) before the regex runs
+    literals = ["says"]       # cheap gate: one must occur (case-folded) before the regex runs;
+                              # a literal that starts with a letter or digit must also
+                              # start a word ("says" does not open on "essays"), which
+                              # lets the engine find all candidate rules of a paragraph
+                              # from its word starts in one scan (see RuleIndex). Keep
+                              # literals selective: every pack is applied to every text.
     max_chars = 160           # optional: longer paragraphs are never this junk
     pattern = '''...'''       # Python regex
     why = "..."               # what the junk is and why the pattern cannot hit content
@@ -56,7 +61,64 @@ class Rule:
 
     def gate(self, folded: str) -> bool:
         """True when one of the rule's literals occurs in the case-folded paragraph."""
-        return not self.literals or any(lit in folded for lit in self.literals)
+        if not self.literals:
+            return True
+        starts = set(_WORD_START.findall(folded))
+        return any(lit in folded and (_literal_key(lit) is None or _literal_key(lit) in starts) for lit in self.literals)
+
+
+_WORD_START = re.compile(r"\b\w{1,3}")  # the first three characters of every word
+
+
+def _literal_key(literal: str) -> str | None:
+    """A literal's first three word characters if it starts with one (None: match anywhere)."""
+    match = _WORD_START.match(literal)
+    return match.group(0) if match else None
+
+
+class RuleIndex:
+    """The rules of a pack set indexed by their literals' word starts.
+
+    A paragraph's candidate rules are found from one regex scan of its word starts and a
+    handful of substring checks, instead of checking every literal of every pack: with
+    ten languages loaded that is ~650 literals, ~120 us per paragraph checked one by one,
+    ~15 us this way.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]):
+        self.rules = rules
+        self.ungated = tuple(i for i, rule in enumerate(rules) if not rule.literals)
+        self.by_key: dict[str, dict[str, list[int]]] = {}
+        self.anywhere: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules):
+            for literal in rule.literals:
+                key = _literal_key(literal)
+                bucket = self.anywhere if key is None else self.by_key.setdefault(key, {})
+                bucket.setdefault(literal, []).append(position)
+
+    def candidates(self, folded: str) -> list[Rule]:
+        """The rules whose gate opens on the case-folded paragraph, in pack order."""
+        positions = set(self.ungated)
+        for literal, owners in self.anywhere.items():
+            if literal in folded:
+                positions.update(owners)
+        for key in self.by_key.keys() & set(_WORD_START.findall(folded)):
+            for literal, owners in self.by_key[key].items():
+                if literal in folded:
+                    positions.update(owners)
+        return [self.rules[i] for i in sorted(positions)]
+
+
+_INDEXES: dict[int, RuleIndex] = {}
+
+
+def rule_index(rules: tuple[Rule, ...]) -> RuleIndex:
+    """The index of a rule tuple, built once per tuple (keyed by identity: hashing ~200
+    compiled rules per document would cost more than the index saves)."""
+    index = _INDEXES.get(id(rules))
+    if index is None or index.rules is not rules:
+        index = _INDEXES[id(rules)] = RuleIndex(rules)
+    return index
 
 
 @functools.lru_cache(maxsize=16)
