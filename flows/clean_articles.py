@@ -15,7 +15,8 @@ from prefect.tasks import exponential_backoff
 
 from cleanpipe.config import load_config
 from cleanpipe.errors import RetryIO
-from cleanpipe.pipeline import Batch, finish_run, plan_batches, run_batch
+from cleanpipe.ingest import Plan, commit_run, new_run_id, prepare_run, run_batch, run_lock
+from cleanpipe.pipeline import Batch
 from cleanpipe.rules import load_rules
 from cleanpipe.stats import Stats
 
@@ -25,16 +26,25 @@ def _retry_only_io(task, task_run, state) -> bool:
     return isinstance(state.result(raise_on_failure=False), RetryIO)
 
 
-@task(
-    name="clean-batch",
-    task_run_name="clean-batch-{batch.index}",
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_condition_fn=_retry_only_io,
-)
-def clean_batch(raw_dir: str, clean_dir: str, batch: Batch, config) -> Stats:
-    """Clean one batch of files and write its parts (idempotent: same batch, same bytes)."""
-    return run_batch(raw_dir, clean_dir, batch, config)
+_IO_RETRIES = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_retry_only_io)
+
+
+@task(name="plan", **_IO_RETRIES)
+def plan(raw_dir: str, clean_dir: str, config) -> Plan:
+    """Compare the raw tree with the ledger (or resume an unfinished plan)."""
+    return prepare_run(raw_dir, clean_dir, config)
+
+
+@task(name="clean-batch", task_run_name="clean-batch-{batch.index}", **_IO_RETRIES)
+def clean_batch(raw_dir: str, clean_dir: str, generation: int, batch: Batch, config) -> Stats:
+    """Clean one batch into staging (idempotent: a staged batch is not redone)."""
+    return run_batch(raw_dir, clean_dir, generation, batch, config)
+
+
+@task(name="commit", **_IO_RETRIES)
+def commit(clean_dir: str, plan: Plan, stats: Stats, config, run_id: str, seconds: float) -> dict:
+    """Deduplicate, write the final parts and the ledger, move HEAD."""
+    return commit_run(clean_dir, plan, stats, config, run_id, seconds)
 
 
 @flow(name="clean-articles", log_prints=True)
@@ -58,16 +68,18 @@ def clean_articles(
     started = time.perf_counter()
     config = load_config(config_path, batch_files=batch_files)
     load_rules(config.languages)  # a broken rule pack fails the run before any output
-    batches = plan_batches(raw_dir, config)
-    futures = [clean_batch.submit(raw_dir, clean_dir, batch, config) for batch in batches]
-    total = Stats()
-    for future in futures:
-        total = total + future.result()
-    run_id = flow_run.get_id() or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    summary = finish_run(clean_dir, total, run_id, time.perf_counter() - started)
+    run_id = flow_run.get_id() or new_run_id()
+    with run_lock(clean_dir):
+        work = plan(raw_dir, clean_dir, config)
+        futures = [clean_batch.submit(raw_dir, clean_dir, work.generation, batch, config) for batch in work.batches]
+        total = Stats()
+        for future in futures:
+            total = total + future.result()
+        summary = commit(clean_dir, work, total, config, run_id, time.perf_counter() - started)
     get_run_logger().info(
-        "cleaned %d inputs: %d articles, %d rejected %s",
-        summary["inputs"], summary["articles"], summary["rejected"], summary["rejects"],
+        "seen %d inputs: %d articles, %d rejected %s, %d duplicates, %d unchanged",
+        summary["inputs_seen"], summary["articles"], summary["rejected"], summary["rejects"],
+        summary["duplicates"], summary["skipped_unchanged"],
     )
     return summary
 

@@ -10,13 +10,16 @@ from conftest import FIXTURES
 def test_run_without_prefect_fills_the_clean_folder(tmp_path, capsys):
     assert main(["run", str(FIXTURES / "raw_mixed"), str(tmp_path), "--no-prefect", "--batch-files", "5"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("inputs 12: 5 articles, 7 rejected")
+    assert out.startswith("inputs 12: 5 articles, 7 rejected, 0 duplicates, 0 unchanged")
     assert "rejects: binary 1, empty 1, malformed_json 1" in out
-    # 10 files in batches of 5: two parts each for articles and rejects
+    # 10 files in batches of 5: two parts each for articles and rejects, generation 1
     for folder in ("articles", "rejects"):
-        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == ["part-00000.jsonl", "part-00001.jsonl"]
-    [summary] = list((tmp_path / "runs").glob("*.json"))
-    assert json.loads(summary.read_text())["articles"] == 5
+        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == ["part-00001-00000.jsonl", "part-00001-00001.jsonl"]
+    assert main(["run", str(FIXTURES / "raw_mixed"), str(tmp_path), "--no-prefect"]) == 0
+    assert capsys.readouterr().out.startswith("inputs 12: 0 articles, 0 rejected, 0 duplicates, 12 unchanged")
+    first, second = sorted((tmp_path / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    assert json.loads(first.read_text())["articles"] == 5
+    assert json.loads(second.read_text())["skipped_unchanged"] == 12
 
 
 def test_bad_config_exits_2_with_a_message(tmp_path, capsys):

@@ -10,7 +10,8 @@ import cleanpipe_flows.clean_articles as flow_module
 from cleanpipe import reasons
 from cleanpipe.config import Config
 from cleanpipe.errors import ConfigError, RetryIO
-from cleanpipe.pipeline import Batch, run
+from cleanpipe.ingest import run
+from cleanpipe.pipeline import Batch
 
 from conftest import FIXTURES
 
@@ -32,7 +33,7 @@ def test_flow_output_equals_the_in_process_run(tmp_path):
     run(MIXED, tmp_path / "local", Config(batch_files=3))
     for folder in ("articles", "rejects"):
         assert parts(tmp_path / "flow" / folder) == parts(tmp_path / "local" / folder)
-    assert summary["inputs"] == summary["articles"] + summary["rejected"] == 12
+    assert summary["inputs_seen"] == summary["articles"] + summary["rejected"] == 12
     saved = json.loads((tmp_path / "flow" / "runs" / f"{summary['run_id']}.json").read_text())
     assert saved == summary
 
@@ -49,23 +50,24 @@ def test_transient_io_is_retried(tmp_path, monkeypatch):
     calls = []
     real_run_batch = flow_module.run_batch
 
-    def flaky(raw_dir, clean_dir, batch, config):
+    def flaky(raw_dir, clean_dir, generation, batch, config):
         calls.append(batch.index)
         if calls.count(batch.index) == 1:
             raise RetryIO("disk hiccup")
-        return real_run_batch(raw_dir, clean_dir, batch, config)
+        return real_run_batch(raw_dir, clean_dir, generation, batch, config)
 
     monkeypatch.setattr(flow_module, "run_batch", flaky)
     monkeypatch.setattr(flow_module, "clean_batch", flow_module.clean_batch.with_options(retry_delay_seconds=0))
     summary = flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=100)
     assert calls == [0, 0]
+    assert summary["inputs_seen"] == 12
     assert summary["rejects"][reasons.TRUNCATED] == 1
 
 
 def test_cleaning_errors_are_not_retried(tmp_path, monkeypatch):
     calls = []
 
-    def broken(raw_dir, clean_dir, batch, config):
+    def broken(raw_dir, clean_dir, generation, batch, config):
         calls.append(batch.index)
         raise ValueError("deterministic bug")
 
@@ -78,5 +80,5 @@ def test_cleaning_errors_are_not_retried(tmp_path, monkeypatch):
 
 def test_task_logic_runs_without_prefect_via_fn(tmp_path):
     with disable_run_logger():
-        stats = flow_module.clean_batch.fn(str(MIXED), str(tmp_path), Batch(0, ("good.txt",)), Config())
-    assert stats.articles == 1 and stats.parts == ["articles/part-00000.jsonl"]
+        stats = flow_module.clean_batch.fn(str(MIXED), str(tmp_path), 1, Batch(0, ("good.txt",)), Config())
+    assert stats.articles == 1 and (tmp_path / "staging" / "g00001" / "part-00000.done.json").exists()

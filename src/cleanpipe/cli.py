@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, batch_files=args.batch_files)
     started = time.perf_counter()
     if args.no_prefect:
-        from cleanpipe.pipeline import run
+        from cleanpipe.ingest import run
 
         summary = run(args.raw_dir, args.clean_dir, config)
     else:
@@ -75,7 +75,8 @@ def _run(args: argparse.Namespace) -> int:
 def format_summary(summary: dict, wall_seconds: float) -> str:
     """A short human-readable account of a run."""
     lines = [
-        f"inputs {summary['inputs']}: {summary['articles']} articles, {summary['rejected']} rejected"
+        f"inputs {summary['inputs_seen']}: {summary['articles']} articles, {summary['rejected']} rejected,"
+        f" {summary['duplicates']} duplicates, {summary['skipped_unchanged']} unchanged"
         f" in {wall_seconds:.1f} s (cleaning {summary['seconds']:.1f} s)",
     ]
     for title, counts in (("rejects", summary["rejects"]), ("removed", summary["removals_by_family"]),

@@ -1,9 +1,8 @@
 """The pipeline: the list of stages, and the one loop that runs them over a batch of files.
 
-The loop, the accounting and the I/O are written once here; each stage is a small
-function ``Document -> Document`` that may raise :class:`~cleanpipe.errors.Rejected`.
-Prefect flows (``flows/``) call :func:`plan_batches`, :func:`run_batch` and
-:func:`finish_run`; :func:`run` does the same in-process, without Prefect.
+The loop and the accounting are written once here; each stage is a small function
+``Document -> Document`` that may raise :class:`~cleanpipe.errors.Rejected`. Runs over
+folders (ledger, staging, commit) are in :mod:`cleanpipe.ingest`.
 """
 
 import os
@@ -12,28 +11,21 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from cleanpipe import reasons
 from cleanpipe.boilerplate import strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document, Reject
-from cleanpipe.errors import AbortRun, Rejected
+from cleanpipe.errors import Rejected
 from cleanpipe.extract import extract_html
 from cleanpipe.language import set_language
-from cleanpipe.read import discover, read_inputs
 from cleanpipe.repair import repair_text
 from cleanpipe.rules import load_rules
 from cleanpipe.segment import split_paragraphs
 from cleanpipe.stats import Stats
-from cleanpipe.write import write_json, write_jsonl
 
 Stage = tuple[str, Callable[[Document], Document]]
-
-ARTICLES_DIR = "articles"
-REJECTS_DIR = "rejects"
-RUNS_DIR = "runs"
 
 
 def build_stages(config: Config) -> list[Stage]:
@@ -41,7 +33,7 @@ def build_stages(config: Config) -> list[Stage]:
     rules = load_rules(config.languages)
     return [
         ("decode", partial(decode, max_control_ratio=config.binary_control_ratio)),
-        ("extract", extract_html),
+        ("extract", partial(extract_html, timeout_seconds=config.extract_timeout_seconds)),
         ("repair", repair),
         ("split", split_paragraphs),
         ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window)),
@@ -121,7 +113,7 @@ def clean_documents(items: Iterable[Document | Reject], stages: list[Stage], sta
     return articles, rejects
 
 
-# --- batches, parts and runs --------------------------------------------------------
+# --- batches -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Batch:
@@ -131,21 +123,17 @@ class Batch:
     paths: tuple[str, ...]
 
 
-def plan_batches(raw_dir: str | Path, config: Config) -> list[Batch]:
-    """Split the raw folder's files, in sorted order, into batches by count and bytes.
+def split_batches(paths: list[str], sizes: dict[str, int], config: Config) -> list[Batch]:
+    """Split sorted ``paths`` into batches of at most ``batch_files`` files and ``batch_bytes``.
 
-    Raises:
-        AbortRun: ``raw_dir`` is not a folder.
+    Args:
+        paths: raw files relative to the raw folder, in the order to process them.
+        sizes: their sizes in bytes (missing ones count as 0).
+        config: supplies ``batch_files`` and ``batch_bytes``.
     """
-    root = Path(raw_dir)
-    if not root.is_dir():
-        raise AbortRun(f"raw folder not found: {raw_dir}")
     batches, current, size = [], [], 0
-    for rel in discover(root):
-        try:
-            file_size = (root / rel).stat().st_size
-        except OSError:
-            file_size = 0  # vanished or unreadable: read_inputs reports it
+    for rel in paths:
+        file_size = sizes.get(rel, 0)
         if current and (len(current) >= config.batch_files or size + file_size > config.batch_bytes):
             batches.append(Batch(len(batches), tuple(current)))
             current, size = [], 0
@@ -154,78 +142,3 @@ def plan_batches(raw_dir: str | Path, config: Config) -> list[Batch]:
     if current:
         batches.append(Batch(len(batches), tuple(current)))
     return batches
-
-
-def part_name(index: int) -> str:
-    """File name of a batch's output part."""
-    return f"part-{index:05d}.jsonl"
-
-
-def run_batch(raw_dir: str | Path, clean_dir: str | Path, batch: Batch, config: Config) -> Stats:
-    """Clean one batch and write its article and reject parts atomically.
-
-    Running a batch again rewrites the same parts with the same bytes, so a retried or
-    repeated batch never duplicates output.
-
-    Raises:
-        RetryIO: reading or writing failed in a way worth retrying.
-    """
-    stats = Stats()
-    stages = build_stages(config)
-    items = (
-        item
-        for rel in batch.paths
-        for item in read_inputs(raw_dir, rel, config.max_file_bytes, config.max_record_bytes)
-    )
-    articles, rejects = clean_documents(items, stages, stats)
-    name = part_name(batch.index)
-    for folder, records in ((ARTICLES_DIR, articles), (REJECTS_DIR, rejects)):
-        target = Path(clean_dir) / folder / name
-        if records:
-            write_jsonl(target, records)
-            stats.parts.append(f"{folder}/{name}")
-        else:
-            target.unlink(missing_ok=True)
-    return stats
-
-
-def finish_run(clean_dir: str | Path, stats: Stats, run_id: str, seconds: float) -> dict:
-    """Remove parts this run did not write, save the run summary, and return it.
-
-    A run rewrites ``clean/`` for the raw tree it saw, so parts left by an earlier run over
-    a larger tree would otherwise linger as stale output.
-    """
-    root = Path(clean_dir)
-    written = set(stats.parts)
-    for folder in (ARTICLES_DIR, REJECTS_DIR):
-        for part in sorted((root / folder).glob("part-*.jsonl")):
-            if f"{folder}/{part.name}" not in written:
-                part.unlink(missing_ok=True)
-    summary = {"run_id": run_id, "seconds": round(seconds, 3), **stats.as_dict()}
-    summary["docs_per_second"] = round(stats.inputs / seconds, 1) if seconds > 0 else None
-    write_json(root / RUNS_DIR / f"{run_id}.json", summary)
-    return summary
-
-
-def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str | None = None) -> dict:
-    """Clean ``raw_dir`` into ``clean_dir`` in this process, batch by batch, without Prefect.
-
-    Args:
-        raw_dir: folder of raw inputs.
-        clean_dir: output folder (``articles/``, ``rejects/``, ``runs/`` inside).
-        config: the run's configuration.
-        run_id: name of the summary file; defaults to a UTC timestamp.
-
-    Returns:
-        The run summary (counts by outcome, reason, rule and language; timings; parts).
-
-    Raises:
-        AbortRun: the configuration or the raw folder is unusable.
-    """
-    started = time.perf_counter()
-    run_id = run_id or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    load_rules(config.languages)  # fail fast on a bad rule pack, before any output
-    total = Stats()
-    for batch in plan_batches(raw_dir, config):
-        total = total + run_batch(raw_dir, clean_dir, batch, config)
-    return finish_run(clean_dir, total, run_id, time.perf_counter() - started)

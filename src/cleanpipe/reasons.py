@@ -10,9 +10,11 @@ CORRUPT = "corrupt"  # a gzip stream that is not gzip at all
 MALFORMED_JSON = "malformed_json"  # a JSONL line that does not parse to an object
 MISSING_TEXT = "missing_text"  # a JSONL object with neither `text` nor `html`
 NO_CONTENT = "no_content"  # HTML in which trafilatura finds no main text
+EXTRACT_TIMEOUT = "extract_timeout"  # HTML whose extraction overran Config.extract_timeout_seconds
 UNSUPPORTED = "unsupported"  # a file whose extension cleanpipe does not read
 UNREADABLE = "unreadable"  # the file could not be read (permissions, vanished)
 INTERNAL_ERROR = "internal_error"  # a bug in cleanpipe: reported, never stops the batch
+DUPLICATE = "duplicate"  # the same story as an article kept before (detail: exact or near)
 
 REJECT_REASONS = (
     BINARY,
@@ -25,7 +27,9 @@ REJECT_REASONS = (
     MALFORMED_JSON,
     MISSING_TEXT,
     NO_CONTENT,
+    EXTRACT_TIMEOUT,
     UNSUPPORTED,
     UNREADABLE,
     INTERNAL_ERROR,
+    DUPLICATE,
 )

@@ -12,6 +12,7 @@ class Stats:
 
     inputs: int = 0
     articles: int = 0
+    duplicates: int = 0  # articles found to copy one kept before (written as rejects)
     rejects: Counter = field(default_factory=Counter)  # reason code -> count
     removals: Counter = field(default_factory=Counter)  # rule id -> count
     languages: Counter = field(default_factory=Counter)  # language code -> articles
@@ -23,6 +24,7 @@ class Stats:
         return Stats(
             inputs=self.inputs + other.inputs,
             articles=self.articles + other.articles,
+            duplicates=self.duplicates + other.duplicates,
             rejects=self.rejects + other.rejects,
             removals=self.removals + other.removals,
             languages=self.languages + other.languages,
@@ -33,8 +35,24 @@ class Stats:
 
     @property
     def rejected(self) -> int:
-        """All rejects, whatever the reason."""
+        """All rejects, whatever the reason (duplicates are counted apart)."""
         return sum(self.rejects.values())
+
+    def to_dict(self) -> dict:
+        """A lossless JSON-ready form (see :meth:`from_dict`)."""
+        return {
+            "inputs": self.inputs, "articles": self.articles, "duplicates": self.duplicates,
+            "rejects": dict(self.rejects), "removals": dict(self.removals),
+            "languages": dict(self.languages), "stage_seconds": dict(self.stage_seconds),
+            "bytes_in": self.bytes_in, "parts": list(self.parts),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Stats":
+        """Inverse of :meth:`to_dict`."""
+        counters = {k: Counter(data[k]) for k in ("rejects", "removals", "languages", "stage_seconds")}
+        return cls(inputs=data["inputs"], articles=data["articles"], duplicates=data["duplicates"],
+                   bytes_in=data["bytes_in"], parts=list(data["parts"]), **counters)
 
     def as_dict(self) -> dict:
         """A JSON-ready summary with sorted keys, so summaries diff cleanly."""
@@ -45,6 +63,7 @@ class Stats:
             "inputs": self.inputs,
             "articles": self.articles,
             "rejected": self.rejected,
+            "duplicates": self.duplicates,
             "rejects": dict(sorted(self.rejects.items())),
             "removals": dict(sorted(self.removals.items())),
             "removals_by_family": dict(sorted(families.items())),

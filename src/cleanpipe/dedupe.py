@@ -1,0 +1,117 @@
+"""Duplicate detection across the whole corpus: exact (normalised text hash) and near (MinHash LSH)."""
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+_WORD = re.compile(r"\w+")
+_SEED = 1  # fixed, as is the scheme: signatures stored by earlier runs must stay comparable
+_SCHEME = "affine32"
+
+
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int):
+    """MinHash permutation parameters, drawn once per size (drawing them costs ~4 ms)."""
+    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
+
+
+def _minhash(num_perm: int, hashvalues=None) -> MinHash:
+    """A MinHash sharing the cached permutations, optionally around stored hash values."""
+    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME, hashvalues=hashvalues,
+                   permutations=_permutations(num_perm))
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """What a document duplicates: the kept article's id, and how alike they are."""
+
+    of: str
+    kind: str  # "exact" or "near"
+    similarity: float
+
+
+def words(text: str) -> list[str]:
+    """Case-folded word tokens: punctuation, spacing and case do not make a story new."""
+    return _WORD.findall(text.casefold())
+
+
+def exact_key(text: str) -> str:
+    """Hash of the normalised text: equal for copies that differ only in case, spacing, punctuation."""
+    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+
+
+def signature(text: str, num_perm: int, shingle_words: int) -> np.ndarray:
+    """MinHash signature over overlapping ``shingle_words``-word shingles."""
+    tokens = words(text)
+    shingles = {" ".join(tokens[i : i + shingle_words]).encode("utf-8")
+                for i in range(max(1, len(tokens) - shingle_words + 1))}
+    minhash = _minhash(num_perm)
+    minhash.update_batch(sorted(shingles))
+    return minhash.hashvalues.astype(np.uint32)
+
+
+class DuplicateIndex:
+    """Kept articles' keys and signatures; answers "is this a copy of something kept?".
+
+    Args:
+        threshold: estimated Jaccard similarity at or above which two texts are near
+            duplicates.
+        num_perm: MinHash permutations (signature length).
+    """
+
+    def __init__(self, threshold: float, num_perm: int):
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self._exact: dict[str, str] = {}
+        self._signatures: dict[str, np.ndarray] = {}
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._added: list[tuple[str, str, np.ndarray]] = []  # since load: the next segment
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def find(self, key: str, sig: np.ndarray) -> Duplicate | None:
+        """The kept article this one duplicates, or None."""
+        if key in self._exact:
+            return Duplicate(self._exact[key], "exact", 1.0)
+        candidates = self._lsh.query(_minhash(self.num_perm, sig))
+        best = None
+        for other in sorted(candidates):
+            similarity = float(np.count_nonzero(self._signatures[other] == sig)) / self.num_perm
+            if similarity >= self.threshold and (best is None or similarity > best.similarity):
+                best = Duplicate(other, "near", round(similarity, 3))
+        return best
+
+    def add(self, doc_id: str, key: str, sig: np.ndarray) -> None:
+        """Remember a kept article."""
+        self._remember(doc_id, key, sig)
+        self._added.append((doc_id, key, sig))
+
+    def save_segment(self, path: Path) -> None:
+        """Write what was added since loading to ``path`` (.npz), atomically."""
+        ids = np.array([a[0] for a in self._added], dtype=str)
+        keys = np.array([a[1] for a in self._added], dtype=str)
+        sigs = np.array([a[2] for a in self._added], dtype=np.uint32).reshape(-1, self.num_perm)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as handle:
+            np.savez(handle, ids=ids, keys=keys, sigs=sigs)
+            handle.flush()
+        tmp.replace(path)
+
+    def load_segment(self, path: Path) -> None:
+        """Add the articles of one saved segment."""
+        with np.load(path) as data:
+            for doc_id, key, sig in zip(data["ids"], data["keys"], data["sigs"]):
+                self._remember(str(doc_id), str(key), sig)
+
+    def _remember(self, doc_id: str, key: str, sig: np.ndarray) -> None:
+        """Index one article (a re-added id replaces nothing: the first kept stays)."""
+        self._exact.setdefault(key, doc_id)
+        if doc_id not in self._signatures:
+            self._signatures[doc_id] = sig
+            self._lsh.insert(doc_id, _minhash(self.num_perm, sig))

@@ -1,0 +1,412 @@
+"""Incremental, crash-safe, exactly-once runs: ledger, plan, staged batches, one commit.
+
+A run over ``clean/`` goes through four steps, each safe to interrupt (``kill -9`` included):
+
+1. **lock**: ``clean/.lock`` (an advisory ``flock``, released by the OS if the process dies)
+   keeps a second run from interleaving.
+2. **plan**: the raw tree is compared with the ledger; new and changed files are batched and
+   the plan is written to ``clean/state/plan.json``. An unfinished plan from a run that died
+   is resumed as it is, so the rerun does exactly the work the dead run set out to do.
+3. **batches**: each batch is cleaned into ``clean/staging/g<G>/``; its ``.done.json``
+   marker is written last, so a batch is either wholly staged or redone.
+4. **commit**: in batch order, staged articles are checked for duplicates against everything
+   kept before (this run and earlier ones), and the final parts
+   ``articles/part-<G>-<B>.jsonl`` and ``rejects/part-<G>-<B>.jsonl`` are written; then the
+   generation's duplicate index and ledger segments; last, ``state/HEAD`` is replaced by
+   ``G``. That rename is the commit point: segments and parts of a generation above HEAD
+   belong to an unfinished commit and are rewritten, byte for byte, when it is resumed.
+
+Records of a changed input carry the same ``id`` in a later generation's part; part names
+sort by generation, so the record in the last part wins (see the README).
+"""
+
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from cleanpipe import reasons
+from cleanpipe.config import Config
+from cleanpipe.dedupe import DuplicateIndex, exact_key, signature
+from cleanpipe.document import document_id
+from cleanpipe.errors import AbortRun, RetryIO
+from cleanpipe.pipeline import Batch, build_stages, clean_documents, split_batches
+from cleanpipe.read import discover, read_inputs
+from cleanpipe.rules import load_rules
+from cleanpipe.stats import Stats
+from cleanpipe.write import write_json, write_jsonl
+
+ARTICLES_DIR, REJECTS_DIR, RUNS_DIR, STATE_DIR, STAGING_DIR = "articles", "rejects", "runs", "state", "staging"
+LOCK_FILE, HEAD_FILE, PLAN_FILE = ".lock", "HEAD", "plan.json"
+
+
+# --- lock ---------------------------------------------------------------------------
+
+@contextmanager
+def run_lock(clean_dir: str | Path) -> Iterator[None]:
+    """Hold ``clean/.lock`` for the duration of a run.
+
+    Raises:
+        AbortRun: another run holds the lock (its pid is in the message).
+    """
+    root = Path(clean_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    handle = open(root / LOCK_FILE, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise AbortRun(f"another cleanpipe run (pid {holder}) is writing to {root}; try again when it ends") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+# --- ledger -------------------------------------------------------------------------
+
+def committed_generation(clean_dir: str | Path) -> int:
+    """The last committed generation (0 for a new output folder)."""
+    try:
+        return int((Path(clean_dir) / STATE_DIR / HEAD_FILE).read_text().strip())
+    except FileNotFoundError:
+        return 0
+
+
+def load_ledger(clean_dir: str | Path) -> dict[str, dict]:
+    """Every raw file processed so far: path -> {size, mtime_ns, sha256, inputs, generation, parts}."""
+    state = Path(clean_dir) / STATE_DIR
+    ledger: dict[str, dict] = {}
+    for generation in range(1, committed_generation(clean_dir) + 1):
+        path = state / f"ledger-{generation:05d}.jsonl"
+        if path.exists():  # a generation that only touched mtimes may have none
+            for line in path.read_bytes().splitlines():
+                entry = orjson.loads(line)
+                ledger[entry.pop("path")] = entry
+    return ledger
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- plan ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    """What one generation does: its batches, the files they cover, what was left alone."""
+
+    generation: int
+    batches: tuple[Batch, ...]
+    files: dict = field(default_factory=dict)  # path -> {size, mtime_ns, sha256} to (re)process or re-stamp
+    unchanged_files: int = 0
+    unchanged_inputs: int = 0
+
+    def to_json(self) -> dict:
+        """A JSON-ready form for ``state/plan.json``."""
+        return {
+            "generation": self.generation,
+            "batches": [{"index": b.index, "paths": list(b.paths)} for b in self.batches],
+            "files": self.files,
+            "unchanged_files": self.unchanged_files,
+            "unchanged_inputs": self.unchanged_inputs,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Plan":
+        """Inverse of :meth:`to_json`."""
+        batches = tuple(Batch(b["index"], tuple(b["paths"])) for b in data["batches"])
+        return cls(data["generation"], batches, data["files"], data["unchanged_files"], data["unchanged_inputs"])
+
+
+def prepare_run(raw_dir: str | Path, clean_dir: str | Path, config: Config) -> Plan:
+    """Resume an unfinished plan, or plan the new and changed files of ``raw_dir``.
+
+    A file whose size and modification time match the ledger is unchanged without being
+    read; one whose stamp changed but whose SHA-256 did not is only re-stamped.
+
+    Raises:
+        AbortRun: ``raw_dir`` is not a folder.
+        RetryIO: the plan could not be written.
+    """
+    raw, clean = Path(raw_dir), Path(clean_dir)
+    if not raw.is_dir():
+        raise AbortRun(f"raw folder not found: {raw_dir}")
+    _remove_temporaries(clean)  # we hold the lock: any temporary is a dead writer's
+    plan_path = clean / STATE_DIR / PLAN_FILE
+    head = committed_generation(clean)
+    if plan_path.exists():
+        plan = Plan.from_json(orjson.loads(plan_path.read_bytes()))
+        if plan.generation > head:
+            return plan
+        _clear_plan(clean, plan)  # committed before the crash; only tidying was left
+    ledger = load_ledger(clean)
+    pending, files, sizes = [], {}, {}
+    unchanged_files = unchanged_inputs = 0
+    for rel in discover(raw):
+        try:
+            stat = (raw / rel).stat()
+        except OSError:
+            pending.append(rel)  # vanished or unreadable: reading it records why
+            continue
+        known = ledger.get(rel)
+        stamp = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        if known and known["size"] == stat.st_size and known["mtime_ns"] == stat.st_mtime_ns:
+            unchanged_files += 1
+            unchanged_inputs += known["inputs"]
+            continue
+        try:
+            stamp["sha256"] = file_sha256(raw / rel)
+        except OSError:
+            pending.append(rel)
+            continue
+        files[rel] = stamp
+        if known and known["sha256"] == stamp["sha256"]:
+            unchanged_files += 1
+            unchanged_inputs += known["inputs"]
+            continue  # touched, not changed: re-stamped at commit
+        pending.append(rel)
+        sizes[rel] = stat.st_size
+    batches = tuple(split_batches(pending, sizes, config))
+    plan = Plan(head + 1, batches, files, unchanged_files, unchanged_inputs)
+    if batches or files:
+        write_json(plan_path, plan.to_json())
+    return plan
+
+
+# --- batches ------------------------------------------------------------------------
+
+def _staging(clean_dir: str | Path, generation: int) -> Path:
+    """The staging folder of one generation."""
+    return Path(clean_dir) / STAGING_DIR / f"g{generation:05d}"
+
+
+def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch: Batch, config: Config) -> Stats:
+    """Clean one batch into the staging folder; a batch staged before is not redone.
+
+    Returns:
+        The batch's stats.
+
+    Raises:
+        RetryIO: reading or writing failed in a way worth retrying.
+    """
+    stage_dir = _staging(clean_dir, generation)
+    done = stage_dir / f"part-{batch.index:05d}.done.json"
+    if done.exists():
+        return Stats.from_dict(orjson.loads(done.read_bytes()))
+    stats = Stats()
+    items = (
+        item
+        for rel in batch.paths
+        for item in read_inputs(raw_dir, rel, config.max_file_bytes, config.max_record_bytes)
+    )
+    articles, rejects = clean_documents(items, build_stages(config), stats)
+    started = time.perf_counter()
+    keys = [exact_key(a["text"]) for a in articles]
+    sigs = np.array([signature(a["text"], config.minhash_perm, config.shingle_words) for a in articles],
+                    dtype=np.uint32).reshape(-1, config.minhash_perm)
+    stats.stage_seconds["dedupe-signature"] += time.perf_counter() - started
+    stem = stage_dir / f"part-{batch.index:05d}"
+    write_jsonl(stem.with_suffix(".articles.jsonl"), articles)
+    write_jsonl(stem.with_suffix(".rejects.jsonl"), rejects)
+    try:
+        tmp = stem.with_suffix(".sigs.npz.tmp")
+        with open(tmp, "wb") as handle:
+            np.savez(handle, keys=np.array(keys, dtype=str), sigs=sigs)
+        tmp.replace(stem.with_suffix(".sigs.npz"))
+    except OSError as exc:
+        raise RetryIO(f"writing {stem}.sigs.npz: {exc}") from exc
+    write_json(done, stats.to_dict())  # last: the batch is staged only once this exists
+    return stats
+
+
+# --- commit -------------------------------------------------------------------------
+
+def part_name(generation: int, index: int) -> str:
+    """File name of a committed part."""
+    return f"part-{generation:05d}-{index:05d}.jsonl"
+
+
+def commit_run(clean_dir: str | Path, plan: Plan, stats: Stats, config: Config, run_id: str, seconds: float) -> dict:
+    """Deduplicate staged batches, write the final parts, the ledger and HEAD; return the summary.
+
+    Args:
+        clean_dir: the output folder.
+        plan: the plan whose batches are all staged.
+        stats: the batches' stats added up.
+        config: the run's configuration (duplicate thresholds).
+        run_id: name of the run summary file under ``runs/``.
+        seconds: the run's duration so far, for the summary.
+
+    Raises:
+        RetryIO: a write failed; committing again is safe.
+    """
+    clean = Path(clean_dir)
+    summary_stats = _commit(clean, plan, stats, config) if (plan.batches or plan.files) else stats
+    summary = {
+        "run_id": run_id,
+        "generation": plan.generation if (plan.batches or plan.files) else committed_generation(clean),
+        "seconds": round(seconds, 3),
+        "inputs_seen": summary_stats.inputs + plan.unchanged_inputs,
+        "skipped_unchanged": plan.unchanged_inputs,
+        "skipped_unchanged_files": plan.unchanged_files,
+        **summary_stats.as_dict(),
+    }
+    summary["docs_per_second"] = round(summary_stats.inputs / seconds, 1) if seconds > 0 else None
+    write_json(clean / RUNS_DIR / f"{run_id}.json", summary)
+    return summary
+
+
+def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
+    """The commit proper (see the module docstring); returns stats with duplicates moved out."""
+    state = clean / STATE_DIR
+    stage_dir = _staging(clean, plan.generation)
+    index = DuplicateIndex(config.dedupe_threshold, config.minhash_perm)
+    for generation in range(1, committed_generation(clean) + 1):
+        segment = state / f"dedupe-{generation:05d}.npz"
+        if segment.exists():
+            index.load_segment(segment)
+    stats = Stats.from_dict(stats.to_dict())
+    stats.parts = []
+    ledger_entries = []
+    for batch in plan.batches:
+        stem = stage_dir / f"part-{batch.index:05d}"
+        articles = _read_jsonl(stem.with_suffix(".articles.jsonl"))
+        rejects = _read_jsonl(stem.with_suffix(".rejects.jsonl"))
+        with np.load(stem.with_suffix(".sigs.npz")) as staged:
+            keys, sigs = list(staged["keys"]), staged["sigs"]
+        inputs = Counter(r["source"].split("#")[0] for r in articles + rejects)
+        kept = []
+        for article, key, sig in zip(articles, keys, sigs):
+            duplicate = index.find(str(key), sig)
+            if duplicate is None:
+                index.add(article["id"], str(key), sig)
+                kept.append(article)
+                continue
+            stats.articles -= 1
+            stats.languages[article["language"]] -= 1
+            stats.duplicates += 1
+            rejects.append({
+                "id": article["id"], "source": article["source"], "reason": reasons.DUPLICATE,
+                "detail": f"{duplicate.kind} duplicate (similarity {duplicate.similarity}) of {duplicate.of}",
+                "duplicate_of": duplicate.of,
+            })
+        rejects.sort(key=lambda r: _source_order(r["source"]))
+        name = part_name(plan.generation, batch.index)
+        for folder, records in ((ARTICLES_DIR, kept), (REJECTS_DIR, rejects)):
+            if records:
+                write_jsonl(clean / folder / name, records)
+                stats.parts.append(f"{folder}/{name}")
+        for rel in batch.paths:
+            entry = {"path": rel, **plan.files.get(rel, {"size": -1, "mtime_ns": -1, "sha256": ""})}
+            entry.update(inputs=inputs.get(rel, 0), generation=plan.generation,
+                         parts=[p for p in stats.parts if p.endswith(name)])
+            ledger_entries.append(entry)
+    processed = {e["path"] for e in ledger_entries}
+    touched = sorted(rel for rel in plan.files if rel not in processed)
+    if touched:  # touched but unchanged: keep the outcome, take the new stamp
+        ledger = load_ledger(clean)
+        ledger_entries.extend({"path": rel, **ledger.get(rel, {}), **plan.files[rel]} for rel in touched)
+    stats.languages = +stats.languages
+    index.save_segment(state / f"dedupe-{plan.generation:05d}.npz")
+    write_jsonl(state / f"ledger-{plan.generation:05d}.jsonl", ledger_entries)
+    _write_head(state, plan.generation)  # the commit point
+    _clear_plan(clean, plan)
+    return stats
+
+
+def _write_head(state: Path, generation: int) -> None:
+    """Replace ``state/HEAD`` atomically and durably."""
+    tmp = state / f".{HEAD_FILE}.tmp"
+    try:
+        with open(tmp, "w") as handle:
+            handle.write(f"{generation}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, state / HEAD_FILE)
+        directory = os.open(state, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError as exc:
+        raise RetryIO(f"writing {state / HEAD_FILE}: {exc}") from exc
+
+
+def _clear_plan(clean: Path, plan: Plan) -> None:
+    """Remove a committed plan and its staging folder."""
+    shutil.rmtree(_staging(clean, plan.generation), ignore_errors=True)
+    _remove_temporaries(clean)
+    (clean / STATE_DIR / PLAN_FILE).unlink(missing_ok=True)
+
+
+def _remove_temporaries(clean: Path) -> None:
+    """Delete temporary files that a killed writer left (never visible under a final name)."""
+    for folder in (ARTICLES_DIR, REJECTS_DIR, STATE_DIR, RUNS_DIR):
+        for leftover in (clean / folder).glob(".*.tmp*"):
+            leftover.unlink(missing_ok=True)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    """All records of a staged part."""
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
+
+
+def _source_order(source: str) -> tuple[str, int]:
+    """Sort key: path, then JSONL line number as a number."""
+    path, _, line = source.partition("#")
+    return path, int(line) if line else 0
+
+
+# --- a whole run, without Prefect ----------------------------------------------------
+
+def new_run_id() -> str:
+    """A UTC timestamp to the microsecond: sorts by time, and two runs never share one."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str | None = None) -> dict:
+    """Clean the new and changed files of ``raw_dir`` into ``clean_dir``, in this process.
+
+    Args:
+        raw_dir: folder of raw inputs.
+        clean_dir: output folder (``articles/``, ``rejects/``, ``runs/``, ``state/``).
+        config: the run's configuration.
+        run_id: name of the summary file; defaults to a UTC timestamp.
+
+    Returns:
+        The run summary; its counts add up:
+        ``inputs_seen = articles + rejected + duplicates + skipped_unchanged``.
+
+    Raises:
+        AbortRun: bad configuration, missing raw folder, or another run holds the lock.
+    """
+    started = time.perf_counter()
+    run_id = run_id or new_run_id()
+    load_rules(config.languages)  # fail fast on a bad rule pack, before any output
+    with run_lock(clean_dir):
+        plan = prepare_run(raw_dir, clean_dir, config)
+        total = Stats()
+        for batch in plan.batches:
+            total = total + run_batch(raw_dir, clean_dir, plan.generation, batch, config)
+        return commit_run(clean_dir, plan, total, config, run_id, time.perf_counter() - started)
