@@ -35,5 +35,10 @@ run-local: install  ## The same batches in-process, without Prefect's start-up c
 test: install-test  ## The whole test suite, flow tests under prefect_test_harness included
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+BENCH_DATA ?= ../shared/data
+
+bench-quality: install  ## Extraction quality vs plain trafilatura on the public benchmarks (minutes; not in `make test`)
+	$(BIN)/python bench/quality.py --data $(BENCH_DATA)
+
 clean-output:  ## Remove generated output under clean/
 	rm -rf $(CLEAN)/articles $(CLEAN)/rejects $(CLEAN)/runs

@@ -1,9 +1,17 @@
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+import trafilatura
+
+from cleanpipe import extract as extract_module
 from cleanpipe import reasons
+from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.errors import Rejected
 from cleanpipe.extract import extract_html
+from cleanpipe.pipeline import build_stages, clean_documents
+from cleanpipe.stats import Stats
 
 from conftest import FIXTURES
 
@@ -35,3 +43,78 @@ def test_page_without_main_text_is_no_content():
 def test_plain_text_passes_through():
     doc = Document("a.txt", "text", text="<b>not html</b>")
     assert extract_html(doc).text == "<b>not html</b>"
+
+
+# --- the per-document time limit -------------------------------------------------------
+
+REAL_BARE_EXTRACTION = trafilatura.bare_extraction
+
+@pytest.fixture
+def stalled_extraction(monkeypatch):
+    """Make trafilatura hang until the test ends (then let the abandoned thread finish)."""
+    release = threading.Event()
+    started = threading.Event()
+
+    def stalled(*args, **kwargs):
+        started.set()
+        release.wait(60)
+        return None
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", stalled)
+    yield started
+    release.set()
+
+
+def test_a_page_that_overruns_the_limit_is_rejected_as_extract_timeout(stalled_extraction):
+    html = (FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")
+    with pytest.raises(Rejected) as info:
+        extract_html(Document("slow.html", "html", text=html), timeout_seconds=0.05)
+    assert info.value.reason == reasons.EXTRACT_TIMEOUT
+    assert stalled_extraction.is_set()  # the extraction did start: the deadline cut it off
+
+
+def test_the_limit_works_off_the_main_thread(stalled_extraction):
+    # Prefect's ThreadPoolTaskRunner runs batches in worker threads, where signal alarms fail.
+    html = (FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(extract_html, Document("slow.html", "html", text=html), 0.05)
+        with pytest.raises(Rejected) as info:
+            future.result()
+    assert info.value.reason == reasons.EXTRACT_TIMEOUT
+
+
+def test_a_stalled_page_becomes_a_reject_and_the_batch_goes_on(monkeypatch, stalled_extraction):
+    stalled = extract_module.trafilatura.bare_extraction
+    html = (FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")
+    monkeypatch.setattr(
+        extract_module.trafilatura, "bare_extraction",
+        lambda text, **kw: stalled(text, **kw) if "STALL" in text else REAL_BARE_EXTRACTION(text, **kw),
+    )
+    stages = [s for s in build_stages(Config(extract_timeout_seconds=0.05)) if s[0] in ("decode", "extract")]
+    items = [Document("slow.html", "html", text="<html><body><p>STALL</p></body></html>"),
+             Document("page.html", "html", text=html)]
+    articles, rejects = clean_documents(items, stages, Stats())
+    assert [(r["source"], r["reason"]) for r in rejects] == [("slow.html", "extract_timeout")]
+    assert [a["source"] for a in articles] == ["page.html"]
+
+
+def test_errors_inside_the_limited_extraction_reach_the_caller(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("lxml choked")
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", broken)
+    with pytest.raises(ValueError, match="lxml choked"):
+        extract_html(Document("p.html", "html", text="<p>x</p>"), timeout_seconds=5)
+
+
+def test_a_zero_limit_extracts_in_the_calling_thread(monkeypatch):
+    threads = []
+
+    def record(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return None
+
+    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", record)
+    with pytest.raises(Rejected):
+        extract_html(Document("p.html", "html", text="<p>x</p>"), timeout_seconds=0)
+    assert threads == [threading.current_thread()]
