@@ -7,16 +7,20 @@ Logic lives in ``cleanpipe.pipeline``; this layer adds retries, logging and the 
 
 import sys
 import time
+from typing import Annotated
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
+from pydantic import Field
 
 from cleanpipe.config import load_config
 from cleanpipe.errors import RetryIO
 from cleanpipe.ingest import Plan, commit_run, new_run_id, prepare_run, run_batch, run_lock
 from cleanpipe.pipeline import Batch
+from cleanpipe.report import summary_markdown
 from cleanpipe.rules import load_rules
 from cleanpipe.stats import Stats
 
@@ -52,7 +56,7 @@ def clean_articles(
     raw_dir: str = "raw",
     clean_dir: str = "clean",
     config_path: str | None = None,
-    batch_files: int | None = None,
+    batch_files: Annotated[int, Field(ge=1)] | None = None,
 ) -> dict:
     """Clean every file under ``raw_dir`` into JSONL parts under ``clean_dir``.
 
@@ -76,11 +80,10 @@ def clean_articles(
         for future in futures:
             total = total + future.result()
         summary = commit(clean_dir, work, total, config, run_id, time.perf_counter() - started)
-    get_run_logger().info(
-        "seen %d inputs: %d articles, %d rejected %s, %d duplicates, %d unchanged",
-        summary["inputs_seen"], summary["articles"], summary["rejected"], summary["rejects"],
-        summary["duplicates"], summary["skipped_unchanged"],
-    )
+    report = summary_markdown(summary)
+    create_markdown_artifact(key="cleanpipe-run-summary", markdown=report,
+                             description=f"cleanpipe run {run_id}: outcomes, rejects, removals, languages")
+    get_run_logger().info("%s", report)
     return summary
 
 

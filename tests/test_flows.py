@@ -82,3 +82,32 @@ def test_task_logic_runs_without_prefect_via_fn(tmp_path):
     with disable_run_logger():
         stats = flow_module.clean_batch.fn(str(MIXED), str(tmp_path), 1, Batch(0, ("good.txt",)), Config())
     assert stats.articles == 1 and (tmp_path / "staging" / "g00001" / "part-00000.done.json").exists()
+
+
+def test_run_publishes_its_summary_as_an_artifact(tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, ArtifactFilterFlowRunId
+
+    state = flow_module.clean_articles(str(MIXED), str(tmp_path), return_state=True)
+    summary = state.result()
+
+    async def artifacts():
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["cleanpipe-run-summary"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+
+    [artifact] = asyncio.run(artifacts())
+    assert artifact.type == "markdown"
+    assert f"| **inputs seen** | **{summary['inputs_seen']}** |" in artifact.data
+    assert (tmp_path / "runs" / f"{summary['run_id']}.json").exists()
+
+
+def test_parameters_are_validated(tmp_path):
+    from prefect.exceptions import ParameterTypeError
+
+    with pytest.raises(ParameterTypeError):
+        flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=0)
+    assert not (tmp_path / "articles").exists()
