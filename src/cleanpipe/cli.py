@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("file", help="a raw file (.txt, .html, .jsonl, optionally .gz)")
     explain.add_argument("--config", help="TOML file laid over the default configuration")
 
+    evaluate = commands.add_parser("eval", help="score a clean folder against a gold JSONL (see README, Gold format)")
+    evaluate.add_argument("gold", help="gold JSONL: one labelled document per line")
+    evaluate.add_argument("out_dir", help="a clean folder written by `cleanpipe run` (or its articles/ folder)")
+    evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
+    evaluate.add_argument("--goals", action="store_true", help="exit 1 when a held-out goal is missed")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -47,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(explain_file(args.file, load_config(args.config)), end="")
             return 0
+        if args.command == "eval":
+            return _eval(args)
     except AbortRun as exc:
         print(f"cleanpipe: {exc}", file=sys.stderr)
         return 2
@@ -70,6 +78,23 @@ def _run(args: argparse.Namespace) -> int:
         summary = clean_articles(args.raw_dir, args.clean_dir, args.config, args.batch_files)
     print(format_summary(summary, time.perf_counter() - started))
     return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    """``cleanpipe eval``: print the scores; with --goals, 1 when a goal is missed."""
+    import orjson
+
+    from cleanpipe.evaluate import GoldError, format_report, load_gold, load_output, missed_goals, score
+
+    try:
+        report = score(load_gold(args.gold), load_output(args.out_dir))
+    except (OSError, GoldError) as exc:
+        raise AbortRun(str(exc)) from exc
+    print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() if args.json else format_report(report))
+    missed = missed_goals(report) if args.goals else []
+    for line in missed:
+        print(f"goal missed: {line}", file=sys.stderr)
+    return 1 if missed else 0
 
 
 def format_summary(summary: dict, wall_seconds: float) -> str:
