@@ -11,7 +11,16 @@ from cleanpipe.rules import load_rules
 
 from conftest import TESTS
 
-CASES = json.loads((TESTS / "cases" / "boilerplate_en.json").read_text("utf-8"))
+CASE_FILES = sorted((TESTS / "cases").glob("boilerplate_*.json"))
+CASES = [
+    dict(case, language=path.stem.removeprefix("boilerplate_"))
+    for path in CASE_FILES
+    for case in json.loads(path.read_text("utf-8"))
+]
+
+
+def test_every_shipped_language_has_a_case_file():
+    assert {p.stem.removeprefix("boilerplate_") for p in CASE_FILES} >= set(Config().languages)
 
 
 def strip(paragraphs, title=None, config=Config()):
@@ -19,13 +28,19 @@ def strip(paragraphs, title=None, config=Config()):
     return strip_boilerplate(doc, load_rules(config.languages), config.head_window, config.tail_window)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['language']}: {c['name']}" for c in CASES])
 def test_case(case):
-    doc = strip(case["body"])
+    """A case names the rules of its own language's pack; with every pack loaded (the
+    default) the same text must go and the same must stay: no pack may hit another's prose.
+    ``kept`` lists the paragraphs left when a fragment is cut; by default, the body minus
+    the removed paragraphs."""
+    doc = strip(case["body"], config=Config(languages=(case["language"],)))
     removed = [[r["rule"], r["text"]] for r in doc.removed]
     assert removed == case["removed"]
-    expected_kept = [p for p in case["body"] if p not in {text for _, text in case["removed"]}]
+    expected_kept = case["kept"] if "kept" in case else [
+        p for p in case["body"] if p not in {text for _, text in case["removed"]}]
     assert doc.paragraphs == expected_kept
+    assert strip(case["body"]).paragraphs == expected_kept
 
 
 def test_removal_records_the_original_paragraph_index():
