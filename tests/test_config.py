@@ -38,6 +38,7 @@ def test_config_is_immutable():
         ("languages = 'en'\n", "list of strings"),
         ("head_window = -1\n", "must not be negative"),
         ("batch_files = 0\n", "at least 1"),
+        ("language_trials = 0\n", "at least 1"),
         ("min_chars = true\n", "must be int"),
         ("min_chars = [\n", "not valid TOML"),
     ],

@@ -1,4 +1,5 @@
 import pytest
+from langdetect.lang_detect_exception import LangDetectException
 
 from cleanpipe.document import Document
 from cleanpipe.language import UNDETERMINED, detect_language, set_language
@@ -46,3 +47,88 @@ def test_concurrent_first_use_sees_fully_loaded_profiles(monkeypatch):
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda _: detect_language(SAMPLES["en"])[0], range(8)))
     assert answers == ["en"] * 8
+
+
+# --- the fast detector computes what langdetect computes --------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from langdetect.detector import Detector  # noqa: E402
+
+from cleanpipe.language import _Detector, _factory, extract_ngrams  # noqa: E402
+
+HARD = [
+    "NATO and the EU: ABC News reports, USA TODAY; the UN's WHO said OK.",  # runs of capitals
+    "See https://example.com/a?b=c and mail me at someone@example.org   now   please.",  # URLs, e-mail, spaces
+    "政府は火曜日に新しい年金改革を発表した。カタカナ、ひらがな。",  # CJK and kana
+    "한국 정부는 화요일 새로운 연금 개혁을 발표했다.",
+    "Tiếng Việt có dấu: Nguyễn Thị Minh Khai, thành phố Hồ Chí Minh.",
+    "Mixed Latin and Русский текст, mostly Russian: правительство объявило о реформе.",
+    "Ein    Text\tmit\nZeilen  und   Ziffern 123 456, Ä Ö Ü ß; ÉCOLE École.",
+    "a", " ", "A B C D", "ŞȘ ţț",
+]
+
+
+def _reference(text, seed=0, trials=7):
+    detector = Detector(_factory())
+    detector.seed, detector.n_trial = seed, trials
+    detector.append(text)
+    return detector
+
+
+def _pairs(languages):
+    return [(language.lang, language.prob) for language in languages]
+
+
+def _fast(text, seed=0, trials=7):
+    detector = _Detector(_factory())
+    detector.seed, detector.n_trial = seed, trials
+    detector.append(text)
+    return detector
+
+
+@pytest.mark.parametrize("text", HARD + sorted(SAMPLES.values()))
+def test_text_and_ngrams_are_langdetects(text):
+    reference, fast = _reference(text), _fast(text)
+    assert fast.text == reference.text
+    reference.cleaning_text(), fast.cleaning_text()
+    assert fast.text == reference.text
+    assert extract_ngrams(fast.text, fast.word_lang_prob_map) == reference._extract_ngrams()
+
+
+@pytest.mark.parametrize("trials", [1, 3, 7])
+@pytest.mark.parametrize("text", HARD + sorted(SAMPLES.values()))
+def test_probabilities_are_langdetects_bit_for_bit(text, trials):
+    reference, fast = _reference(text, seed=3, trials=trials), _fast(text, seed=3, trials=trials)
+    try:
+        expected = _pairs(reference.get_probabilities())
+    except LangDetectException:
+        with pytest.raises(LangDetectException):
+            fast.get_probabilities()
+        return
+    assert _pairs(fast.get_probabilities()) == expected
+    assert fast.langprob == reference.langprob
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdefghij ABCDEF áéíöü ÄÖÜ ßçñ жлд ЖЛД 日本 カタ .,-'\n"), max_size=80))
+def test_probabilities_are_langdetects_on_random_text(text):
+    reference, fast = _reference(text, trials=2), _fast(text, trials=2)
+    try:
+        expected = _pairs(reference.get_probabilities())
+    except LangDetectException:
+        with pytest.raises(LangDetectException):
+            fast.get_probabilities()
+        return
+    assert _pairs(fast.get_probabilities()) == expected
+    assert fast.langprob == reference.langprob
+
+
+def test_trials_and_max_chars_are_used():
+    text = SAMPLES["de"] * 20
+    assert detect_language(text, trials=1)[0] == detect_language(text, trials=5)[0] == "de"
+    # one trial converges to one language; several average, so the score can only be lower
+    assert detect_language(text, trials=1)[1] >= detect_language(text, trials=5)[1]
+    english_then_german = SAMPLES["en"] * 5 + " " + SAMPLES["de"] * 50
+    assert detect_language(english_then_german, max_chars=500)[0] == "en"
+    assert detect_language(english_then_german, max_chars=6000)[0] == "de"

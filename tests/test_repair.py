@@ -39,3 +39,67 @@ def test_nfc():
 def test_repair_is_idempotent(text):
     once = repair_text(text)
     assert repair_text(once) == once
+
+
+# --- skipping ftfy when it would change nothing gives ftfy's result -----------------------
+
+import ftfy  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from cleanpipe import repair  # noqa: E402
+
+
+def _always_ftfy(text):
+    """repair_text as it would be with ftfy called on every text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for _ in range(4):
+        text = ftfy.fix_text(text, repair._FTFY_CONFIG)
+        cleaned = text.translate(repair._TRANSLATION)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
+    return text
+
+
+NEEDS_FTFY = [
+    "donâ€™t",  # mojibake
+    "Ã big first line\nsecond",  # mojibake only ftfy's line-start pattern sees
+    "line one\nÂ second line",
+    "Fish &amp; chips",  # entity
+    "ﬁnance ﬂow",  # ligatures
+    "ＮＡＴＯ　１２３",  # full-width forms
+    "bell\x07 and escape \x1b[31mred\x1b[0m",  # control characters, terminal escapes
+    "a\u2028b\u2029c",  # Unicode line separators
+    "C1 \x85 control",
+    "Cafe\u0301 de\u0301ja\u0300",  # not NFC
+    "A\u0303 x",  # NFC composes "Ã", then ftfy's line-start pattern applies
+]
+ALREADY_CLEAN = [
+    "He said “it’s fine” — really… ‘yes’ – no",
+    "AT&T and Q&A & more",  # an ampersand that is not an entity
+    "Žluťoučký kůň úpěl ďábelské ódy.",
+    "Правительство объявило о новой реформе.",
+    "政府は火曜日に新しい年金改革を発表した。",
+]
+
+
+def test_ftfy_is_skipped_only_when_it_would_change_nothing():
+    for text in NEEDS_FTFY:
+        assert ftfy.fix_text(text, repair._FTFY_CONFIG) != text, text  # the examples need fixing
+        assert repair_text(text) == _always_ftfy(text), text
+    for text in ALREADY_CLEAN:
+        assert not repair._needs_ftfy(text) and ftfy.fix_text(text, repair._FTFY_CONFIG) == text, text
+        assert repair_text(text) == _always_ftfy(text) == text
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(NEEDS_FTFY + ALREADY_CLEAN), max_size=4), st.text(max_size=30))
+def test_same_result_as_calling_ftfy_every_time(pieces, noise):
+    text = noise.join(pieces) + noise
+    assert repair_text(text) == _always_ftfy(text)
+
+
+@settings(max_examples=1000)
+@given(st.text())
+def test_same_result_as_calling_ftfy_every_time_on_any_text(text):
+    assert repair_text(text) == _always_ftfy(text)

@@ -62,7 +62,13 @@ class Config:
 
     language_max_chars: int = 1000
     """Characters given to langdetect: the full text costs ~3x more for the same answer on
-    news prose (see bench/results)."""
+    news prose; 300 or 500 characters disagree with the full text on ~1 article in 500
+    (Norwegian/Danish, Swahili/Tagalog) (bench/results/throughput.md)."""
+
+    language_trials: int = 1
+    """langdetect's sampling rounds (its default is 7): each costs ~0.3 ms, and one round
+    over 1,000 characters agrees with 7 over the full text on the benchmark corpus
+    (bench/results/throughput.md)."""
 
     # --- duplicates ---------------------------------------------------------
     dedupe_threshold: float = 0.8
@@ -140,4 +146,6 @@ def _validated(values: dict) -> Config:
         typed[name] = value
     if typed.get("batch_files", 1) < 1:
         raise ConfigError("config key 'batch_files' must be at least 1")
+    if typed.get("language_trials", 1) < 1:
+        raise ConfigError("config key 'language_trials' must be at least 1")
     return Config(**typed)

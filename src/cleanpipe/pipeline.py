@@ -38,7 +38,8 @@ def build_stages(config: Config) -> list[Stage]:
         ("split", split_paragraphs),
         ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window)),
         ("length", partial(require_length, min_chars=config.min_chars)),
-        ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars)),
+        ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars,
+                             trials=config.language_trials)),
     ]
 
 
