@@ -19,9 +19,8 @@ from pydantic import Field
 from cleanpipe.config import load_config
 from cleanpipe.errors import RetryIO
 from cleanpipe.ingest import Plan, commit_run, new_run_id, prepare_run, run_batch, run_lock
-from cleanpipe.pipeline import Batch
+from cleanpipe.pipeline import Batch, rules_for
 from cleanpipe.report import summary_markdown
-from cleanpipe.rules import load_rules
 from cleanpipe.stats import Stats
 
 
@@ -71,7 +70,7 @@ def clean_articles(
     """
     started = time.perf_counter()
     config = load_config(config_path, batch_files=batch_files)
-    load_rules(config.languages)  # a broken rule pack fails the run before any output
+    rules_for(config)  # a broken rule pack fails the run before any output
     run_id = flow_run.get_id() or new_run_id()
     with run_lock(clean_dir):
         work = plan(raw_dir, clean_dir, config)

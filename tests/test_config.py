@@ -53,3 +53,11 @@ def test_bad_config_fails_fast(tmp_path, body, message):
 def test_missing_file_aborts_the_run(tmp_path):
     with pytest.raises(AbortRun, match="not found"):
         load_config(tmp_path / "absent.toml")
+
+
+def test_rule_and_language_choices(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('rule_dirs = ["mine"]\ndisabled_families = ["credit"]\nkeep_languages = ["en"]\ndrop_languages = ["ru"]\n')
+    config = load_config(path)
+    assert (config.rule_dirs, config.disabled_families, config.keep_languages, config.drop_languages) == (
+        ("mine",), ("credit",), ("en",), ("ru",))

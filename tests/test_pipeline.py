@@ -51,3 +51,20 @@ def test_a_bug_in_a_stage_becomes_an_internal_error_reject(monkeypatch, clean_fi
     articles, rejects, stats = clean_file(MIXED, "good.txt")
     assert articles == [] and stats.rejects == {reasons.INTERNAL_ERROR: 1}
     assert rejects[0]["detail"].startswith("ZeroDivisionError: oops (at test_pipeline.py:")
+
+
+@pytest.mark.parametrize(
+    "keep, drop, outcome",
+    [((), (), "article"), (("en",), (), "article"), (("de", "fr"), (), reasons.UNWANTED_LANGUAGE),
+     ((), ("en",), reasons.UNWANTED_LANGUAGE)],
+)
+def test_language_filter(clean_file, keep, drop, outcome):
+    articles, rejects, _ = clean_file(MIXED, "good.txt", Config(keep_languages=keep, drop_languages=drop))
+    assert (articles[0]["language"] if articles else rejects[0]["reason"]) == ("en" if outcome == "article" else outcome)
+
+
+def test_disabled_family_keeps_its_junk(clean_file):
+    [kept], _, _ = clean_file(MIXED, "good.txt", Config(disabled_families=("aggregator",)))
+    [stripped], _, _ = clean_file(MIXED, "good.txt", Config())
+    assert kept["text"].endswith("Source: Read Full Article") and not stripped["text"].endswith("Read Full Article")
+    assert all(r["rule"].split(".")[1] != "aggregator" for r in kept["removed"])

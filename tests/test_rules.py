@@ -61,3 +61,10 @@ def test_duplicate_ids_are_refused(tmp_path):
 def test_rule_family():
     assert rule_family("en.video.title-says") == "video"
     assert rule_family("structure.title-repeat") == "structure"
+
+
+def test_disabled_families_are_left_out_and_must_exist():
+    rules = load_rules(("en",), (), ("credit",))
+    assert rules and all(r.family != "credit" for r in rules)
+    with pytest.raises(ConfigError, match="names no loaded family: nonsense"):
+        load_rules(("en",), (), ("nonsense",))

@@ -44,6 +44,21 @@ class Config:
     pack cannot hit prose; the cost is kept low by indexing literals (~16 us a paragraph
     for all ten packs, see ``cleanpipe.rules.RuleIndex``). Drop packs here to go faster."""
 
+    rule_dirs: tuple[str, ...] = ()
+    """Folders of your own rule packs, laid out like ``src/cleanpipe/rules`` (``<lang>/<family>.toml``);
+    their rules join the shipped ones for the same languages."""
+
+    disabled_families: tuple[str, ...] = ()
+    """Rule families to leave out (e.g. ``["credit"]`` to keep image credits): none by default,
+    since every shipped family removes only junk of its own shape."""
+
+    keep_languages: tuple[str, ...] = ()
+    """If set, articles detected in any other language are rejected as ``unwanted_language``;
+    empty keeps every language."""
+
+    drop_languages: tuple[str, ...] = ()
+    """Articles detected in these languages are rejected as ``unwanted_language``."""
+
     head_window: int = 4
     """Paragraphs at the top of the body where ``head`` rules may fire: a video title and
     a consent banner sit above the first story paragraph, never deeper than this."""

@@ -40,9 +40,8 @@ from cleanpipe.config import Config
 from cleanpipe.dedupe import DuplicateIndex, exact_key, signature
 from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
-from cleanpipe.pipeline import Batch, build_stages, clean_documents, split_batches
+from cleanpipe.pipeline import Batch, build_stages, clean_documents, rules_for, split_batches
 from cleanpipe.read import discover, read_inputs
-from cleanpipe.rules import load_rules
 from cleanpipe.stats import Stats
 from cleanpipe.write import write_json, write_jsonl
 
@@ -403,7 +402,7 @@ def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str 
     """
     started = time.perf_counter()
     run_id = run_id or new_run_id()
-    load_rules(config.languages)  # fail fast on a bad rule pack, before any output
+    rules_for(config)  # fail fast on a bad rule pack, before any output
     with run_lock(clean_dir):
         plan = prepare_run(raw_dir, clean_dir, config)
         total = Stats()

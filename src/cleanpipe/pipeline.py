@@ -28,9 +28,14 @@ from cleanpipe.stats import Stats
 Stage = tuple[str, Callable[[Document], Document]]
 
 
+def rules_for(config: Config):
+    """The compiled boilerplate rules ``config`` asks for (loaded once per process)."""
+    return load_rules(config.languages, config.rule_dirs, config.disabled_families)
+
+
 def build_stages(config: Config) -> list[Stage]:
     """The cleaning pipeline for ``config``: cheap stages first, language detection last."""
-    rules = load_rules(config.languages)
+    rules = rules_for(config)
     return [
         ("decode", partial(decode, max_control_ratio=config.binary_control_ratio)),
         ("extract", partial(extract_html, timeout_seconds=config.extract_timeout_seconds)),
@@ -40,6 +45,7 @@ def build_stages(config: Config) -> list[Stage]:
         ("length", partial(require_length, min_chars=config.min_chars)),
         ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars,
                              trials=config.language_trials)),
+        ("languages", partial(filter_language, keep=config.keep_languages, drop=config.drop_languages)),
     ]
 
 
@@ -70,6 +76,13 @@ def require_length(doc: Document, min_chars: int) -> Document:
         raise Rejected(reasons.EMPTY, "nothing left after cleaning")
     if length < min_chars:
         raise Rejected(reasons.TOO_SHORT, f"{length} characters after cleaning < {min_chars}")
+    return doc
+
+
+def filter_language(doc: Document, keep: tuple[str, ...], drop: tuple[str, ...]) -> Document:
+    """Stage: reject articles in a language the configuration excludes."""
+    if (keep and doc.language not in keep) or doc.language in drop:
+        raise Rejected(reasons.UNWANTED_LANGUAGE, f"detected {doc.language}; keep {list(keep)}, drop {list(drop)}")
     return doc
 
 

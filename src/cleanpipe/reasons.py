@@ -14,6 +14,7 @@ EXTRACT_TIMEOUT = "extract_timeout"  # HTML whose extraction overran Config.extr
 UNSUPPORTED = "unsupported"  # a file whose extension cleanpipe does not read
 UNREADABLE = "unreadable"  # the file could not be read (permissions, vanished)
 INTERNAL_ERROR = "internal_error"  # a bug in cleanpipe: reported, never stops the batch
+UNWANTED_LANGUAGE = "unwanted_language"  # detected language excluded by keep_/drop_languages
 DUPLICATE = "duplicate"  # the same story as an article kept before (detail: exact or near)
 
 REJECT_REASONS = (
@@ -31,5 +32,6 @@ REJECT_REASONS = (
     UNSUPPORTED,
     UNREADABLE,
     INTERNAL_ERROR,
+    UNWANTED_LANGUAGE,
     DUPLICATE,
 )

@@ -122,12 +122,14 @@ def rule_index(rules: tuple[Rule, ...]) -> RuleIndex:
 
 
 @functools.lru_cache(maxsize=16)
-def load_rules(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
+def load_rules(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
+               disabled_families: tuple[str, ...] = ()) -> tuple[Rule, ...]:
     """Load and compile the rule packs for ``languages``, once per process.
 
     Args:
         languages: language codes whose packs to load (folders under ``rules/``).
         extra_dirs: further rule folders laid out the same way (user packs).
+        disabled_families: families whose rules are left out (e.g. ``("credit",)``).
 
     Returns:
         The rules, ordered by file then position: the first matching rule names a removal.
@@ -147,7 +149,10 @@ def load_rules(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = ()) -> 
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ConfigError(f"duplicate rule ids: {', '.join(duplicated)}")
-    return tuple(rules)
+    unknown = sorted(set(disabled_families) - {r.family for r in rules})
+    if unknown:
+        raise ConfigError(f"disabled_families names no loaded family: {', '.join(unknown)}")
+    return tuple(r for r in rules if r.family not in disabled_families)
 
 
 def rule_family(rule_id: str) -> str:
