@@ -61,3 +61,15 @@ def test_rule_and_language_choices(tmp_path):
     config = load_config(path)
     assert (config.rule_dirs, config.disabled_families, config.keep_languages, config.drop_languages) == (
         ("mine",), ("credit",), ("en",), ("ru",))
+
+
+def test_shipped_example_file_documents_every_key_at_its_default():
+    import dataclasses
+    import tomllib
+
+    from conftest import TESTS
+
+    example = TESTS.parent / "cleanpipe.toml"
+    assert load_config(example) == Config()
+    keys = set(tomllib.loads(example.read_text("utf-8")))
+    assert keys == {f.name for f in dataclasses.fields(Config)}
