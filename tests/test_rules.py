@@ -1,7 +1,15 @@
+import json
+import tomllib
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
+from cleanpipe.config import Config
 from cleanpipe.errors import ConfigError
-from cleanpipe.rules import load_rules, rule_family
+from cleanpipe.rules import load_rules, rule_family, rule_index
+
+from conftest import TESTS
 
 
 def write_pack(root, language, family, body):
@@ -68,3 +76,34 @@ def test_disabled_families_are_left_out_and_must_exist():
     assert rules and all(r.family != "credit" for r in rules)
     with pytest.raises(ConfigError, match="names no loaded family: nonsense"):
         load_rules(("en",), (), ("nonsense",))
+
+
+def test_every_shipped_pack_loads_and_every_rule_has_a_literal_and_a_why():
+    rules = load_rules(Config().languages)
+    assert {r.language for r in rules} == set(Config().languages)
+    for rule in rules:
+        assert rule.literals, rule.id  # all packs run on every text: no rule may skip the gate
+    for path in sorted(Path(str(resources.files("cleanpipe") / "rules")).glob("*/*.toml")):
+        for spec in tomllib.loads(path.read_text("utf-8"))["rule"]:
+            assert spec.get("why"), f"{path.parent.name}/{path.name}: {spec.get('name')}"
+
+
+def test_a_literal_that_starts_with_a_letter_must_start_a_word(tmp_path):
+    write_pack(tmp_path, "xx", "t", '[[rule]]\nname = "a"\nliterals = ["says", "(image"]\npattern = "x"\n')
+    [rule] = load_rules(("xx",), (str(tmp_path),))
+    assert rule.gate("she says so") and rule.gate("a caption(image: pa)")
+    assert not rule.gate("three essays")
+
+
+def test_the_index_finds_exactly_the_rules_whose_gates_open_list_rules_first():
+    rules = load_rules(Config().languages)
+    index = rule_index(rules)
+    assert rule_index(rules) is index
+    paragraphs = [p for path in sorted((TESTS / "cases").glob("boilerplate_*.json"))
+                  for case in json.loads(path.read_text("utf-8")) for p in case["body"]]
+    for paragraph in paragraphs:
+        folded = paragraph.casefold()
+        found = index.candidates(folded)
+        assert sorted(r.id for r in found) == sorted(r.id for r in rules if r.gate(folded)), paragraph
+        kinds = [r.kind == "list" for r in found]
+        assert kinds == sorted(kinds, reverse=True)

@@ -87,6 +87,7 @@ class RuleIndex:
 
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
+        self.order = {rule.id: position for position, rule in enumerate(rules)}
         self.ungated = tuple(i for i, rule in enumerate(rules) if not rule.literals)
         self.by_key: dict[str, dict[str, list[int]]] = {}
         self.anywhere: dict[str, list[int]] = {}
@@ -97,7 +98,9 @@ class RuleIndex:
                 bucket.setdefault(literal, []).append(position)
 
     def candidates(self, folded: str) -> list[Rule]:
-        """The rules whose gate opens on the case-folded paragraph, in pack order."""
+        """The rules whose gate opens on the case-folded paragraph: ``list`` rules first (a
+        header such as "Read more" owns the headlines under it; alone, it falls to the
+        ``line`` rules that take the bare label), then the rest, each in pack order."""
         positions = set(self.ungated)
         for literal, owners in self.anywhere.items():
             if literal in folded:
@@ -106,7 +109,7 @@ class RuleIndex:
             for literal, owners in self.by_key[key].items():
                 if literal in folded:
                     positions.update(owners)
-        return [self.rules[i] for i in sorted(positions)]
+        return sorted((self.rules[i] for i in positions), key=lambda r: (r.kind != "list", self.order[r.id]))
 
 
 _INDEXES: dict[int, RuleIndex] = {}
