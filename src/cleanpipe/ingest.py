@@ -18,10 +18,13 @@ A run over ``clean/`` goes through four steps, each safe to interrupt (``kill -9
 
 Records of a changed input carry the same ``id`` in a later generation's part; part names
 sort by generation, so the record in the last part wins (see the README).
+
+Raw and clean locations may be fsspec URLs (``s3://``, ``gs://``): raw objects are listed and
+streamed in place, and a remote clean location is worked on in a local folder whose state is
+pulled first and published at the end, HEAD last (:mod:`cleanpipe.storage`).
 """
 
 import fcntl
-import hashlib
 import os
 import shutil
 import time
@@ -43,10 +46,10 @@ from cleanpipe.errors import AbortRun, RetryIO
 from cleanpipe.pipeline import Batch, build_stages, clean_documents, rules_for, split_batches
 from cleanpipe.read import discover, read_inputs
 from cleanpipe.stats import Stats
+from cleanpipe.storage import (ARTICLES_DIR, HEAD_FILE, LOCK_FILE, PLAN_FILE, REJECTS_DIR, RUNS_DIR, STAGING_DIR,
+                               STATE_DIR, Workspace, is_remote, local_path, open_workspace, raw_path,
+                               remote_raw_files, sha256_of)
 from cleanpipe.write import write_json, write_jsonl
-
-ARTICLES_DIR, REJECTS_DIR, RUNS_DIR, STATE_DIR, STAGING_DIR = "articles", "rejects", "runs", "state", "staging"
-LOCK_FILE, HEAD_FILE, PLAN_FILE = ".lock", "HEAD", "plan.json"
 
 
 # --- lock ---------------------------------------------------------------------------
@@ -100,13 +103,29 @@ def load_ledger(clean_dir: str | Path) -> dict[str, dict]:
     return ledger
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def raw_files(raw_dir: str | Path) -> list[tuple[str, dict | None]]:
+    """Every raw file, sorted, with its change stamp (None when it cannot be stat'ed).
+
+    A folder's stamp is ``{size, mtime_ns}``; a remote object's adds its ``etag``
+    (:func:`cleanpipe.storage.remote_raw_files`).
+
+    Raises:
+        AbortRun: ``raw_dir`` is not a folder (or the remote location does not exist).
+    """
+    if is_remote(raw_dir):
+        return remote_raw_files(str(raw_dir))
+    raw = local_path(raw_dir)
+    if not raw.is_dir():
+        raise AbortRun(f"raw folder not found: {raw_dir}")
+    files = []
+    for rel in discover(raw):
+        try:
+            stat = (raw / rel).stat()
+        except OSError:
+            files.append((rel, None))  # vanished or unreadable: reading it records why
+            continue
+        files.append((rel, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
+    return files
 
 
 # --- plan ---------------------------------------------------------------------------
@@ -145,12 +164,11 @@ def prepare_run(raw_dir: str | Path, clean_dir: str | Path, config: Config) -> P
     read; one whose stamp changed but whose SHA-256 did not is only re-stamped.
 
     Raises:
-        AbortRun: ``raw_dir`` is not a folder.
-        RetryIO: the plan could not be written.
+        AbortRun: ``raw_dir`` is not a folder (or a remote location that does not exist).
+        RetryIO: the plan could not be written, or listing a remote location failed.
     """
-    raw, clean = Path(raw_dir), Path(clean_dir)
-    if not raw.is_dir():
-        raise AbortRun(f"raw folder not found: {raw_dir}")
+    clean = Path(clean_dir)
+    listing = raw_files(raw_dir)
     _remove_temporaries(clean)  # we hold the lock: any temporary is a dead writer's
     plan_path = clean / STATE_DIR / PLAN_FILE
     head = committed_generation(clean)
@@ -162,20 +180,17 @@ def prepare_run(raw_dir: str | Path, clean_dir: str | Path, config: Config) -> P
     ledger = load_ledger(clean)
     pending, files, sizes = [], {}, {}
     unchanged_files = unchanged_inputs = 0
-    for rel in discover(raw):
-        try:
-            stat = (raw / rel).stat()
-        except OSError:
-            pending.append(rel)  # vanished or unreadable: reading it records why
+    for rel, stamp in listing:
+        if stamp is None:
+            pending.append(rel)
             continue
         known = ledger.get(rel)
-        stamp = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-        if known and known["size"] == stat.st_size and known["mtime_ns"] == stat.st_mtime_ns:
+        if known and all(known.get(key) == value for key, value in stamp.items()):
             unchanged_files += 1
             unchanged_inputs += known["inputs"]
             continue
         try:
-            stamp["sha256"] = file_sha256(raw / rel)
+            stamp["sha256"] = sha256_of(raw_path(raw_dir, rel))
         except OSError:
             pending.append(rel)
             continue
@@ -185,7 +200,7 @@ def prepare_run(raw_dir: str | Path, clean_dir: str | Path, config: Config) -> P
             unchanged_inputs += known["inputs"]
             continue  # touched, not changed: re-stamped at commit
         pending.append(rel)
-        sizes[rel] = stat.st_size
+        sizes[rel] = stamp["size"]
     batches = tuple(split_batches(pending, sizes, config))
     plan = Plan(head + 1, batches, files, unchanged_files, unchanged_inputs)
     if batches or files:
@@ -384,14 +399,36 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
-def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str | None = None) -> dict:
+def plan_run(raw_dir: str | Path, space: Workspace, config: Config) -> Plan:
+    """Fetch the clean location's state, plan the run (or resume a dead one's plan), share the plan.
+
+    Call with the workspace's lock held; for a local clean folder this is :func:`prepare_run`.
+
+    Returns:
+        The plan; its batches run against ``space.local``.
+
+    Raises:
+        AbortRun: a missing raw or clean location.
+        RetryIO: a transfer or write failed; planning again is safe.
+    """
+    space.pull_state()
+    plan = prepare_run(raw_dir, space.local, config)
+    space.push_plan()  # before any part: whoever resumes a dead run resumes this plan
+    return plan
+
+
+def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str | None = None,
+        work_dir: str | Path | None = None) -> dict:
     """Clean the new and changed files of ``raw_dir`` into ``clean_dir``, in this process.
 
     Args:
-        raw_dir: folder of raw inputs.
-        clean_dir: output folder (``articles/``, ``rejects/``, ``runs/``, ``state/``).
+        raw_dir: folder of raw inputs, or an fsspec URL (``s3://bucket/raw``, ``gs://...``).
+        clean_dir: output folder (``articles/``, ``rejects/``, ``runs/``, ``state/``), or an
+            fsspec URL; a remote one is worked on locally and published at the end
+            (:mod:`cleanpipe.storage`).
         config: the run's configuration.
         run_id: name of the summary file; defaults to a UTC timestamp.
+        work_dir: local working folder for a remote ``clean_dir``; a temporary one by default.
 
     Returns:
         The run summary; its counts add up:
@@ -399,13 +436,16 @@ def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str 
 
     Raises:
         AbortRun: bad configuration, missing raw folder, or another run holds the lock.
+        RetryIO: a transient I/O failure (a failed upload included); running again is safe.
     """
     started = time.perf_counter()
     run_id = run_id or new_run_id()
     rules_for(config)  # fail fast on a bad rule pack, before any output
-    with run_lock(clean_dir):
-        plan = prepare_run(raw_dir, clean_dir, config)
+    with open_workspace(clean_dir, work_dir) as space, run_lock(space.local):
+        plan = plan_run(raw_dir, space, config)
         total = Stats()
         for batch in plan.batches:
-            total = total + run_batch(raw_dir, clean_dir, plan.generation, batch, config)
-        return commit_run(clean_dir, plan, total, config, run_id, time.perf_counter() - started)
+            total = total + run_batch(raw_dir, space.local, plan.generation, batch, config)
+        summary = commit_run(space.local, plan, total, config, run_id, time.perf_counter() - started)
+        space.publish()
+        return summary

@@ -13,6 +13,7 @@ from cleanpipe import reasons
 from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document, Reject
 from cleanpipe.errors import Rejected, RetryIO
+from cleanpipe.storage import RemotePath, raw_path
 
 FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
@@ -50,7 +51,7 @@ def read_inputs(raw_dir: str | Path, rel_path: str, max_file_bytes: int, max_rec
     """Yield the documents of one raw file, or Rejects for what cannot be read.
 
     Args:
-        raw_dir: the raw folder.
+        raw_dir: the raw folder, or a remote URL (``s3://...``: the object is streamed).
         rel_path: the file's path relative to ``raw_dir`` (as from :func:`discover`).
         max_file_bytes: limit for a whole .txt/.html file after gunzip.
         max_record_bytes: limit for one document (a file or one JSONL line).
@@ -62,7 +63,7 @@ def read_inputs(raw_dir: str | Path, rel_path: str, max_file_bytes: int, max_rec
     if fmt is None:
         yield Reject(rel_path, reasons.UNSUPPORTED, "not .txt, .html, .htm or .jsonl (optionally .gz)")
         return
-    path = Path(raw_dir) / rel_path
+    path = raw_path(raw_dir, rel_path)
     try:
         if fmt == "jsonl":
             yield from _read_jsonl(path, rel_path, gzipped, max_record_bytes)
@@ -78,8 +79,10 @@ def read_inputs(raw_dir: str | Path, rel_path: str, max_file_bytes: int, max_rec
             raise RetryIO(f"reading {rel_path}: {exc}") from exc
 
 
-def _open(path: Path, gzipped: bool):
+def _open(path: Path | RemotePath, gzipped: bool):
     """Open a raw file for binary reading, through gzip when it is gzipped."""
+    if isinstance(path, RemotePath):
+        return path.open_gzip() if gzipped else path.open("rb")
     return gzip.open(path, "rb") if gzipped else open(path, "rb")
 
 
