@@ -1,6 +1,7 @@
 """Bytes to text: byte-order marks, then UTF-8, then charset detection; binary is rejected."""
 
 import codecs
+import re
 
 import charset_normalizer
 
@@ -30,6 +31,9 @@ _BINARY_MAGIC = (
 
 # C0 controls that never occur in text (tab, LF, VT, FF, CR and ESC excluded: they do).
 _CONTROL = {c: None for c in range(32) if c not in (9, 10, 11, 12, 13, 27)}
+# The same set as a regex: a scan for them is C-speed, where str.translate over non-ASCII
+# text costs ~70 ns a character (13 ms for a 185 KB page).
+_CONTROL_RE = re.compile("[" + "".join(map(chr, _CONTROL)) + "]")
 
 
 def decode_bytes(data: bytes, max_control_ratio: float = 0.05) -> tuple[str, str]:
@@ -89,7 +93,7 @@ def _checked(text: str, encoding: str, max_control_ratio: float) -> tuple[str, s
     """Reject decoded text that is mostly control characters."""
     if not text.replace("\ufeff", "").strip():
         raise Rejected(reasons.EMPTY, f"nothing but whitespace once decoded as {encoding}")
-    stray = len(text) - len(text.translate(_CONTROL))
+    stray = len(_CONTROL_RE.findall(text)) if _CONTROL_RE.search(text) else 0
     if stray and stray / len(text) > max_control_ratio:
         raise Rejected(reasons.BINARY, f"{stray} control characters in {len(text)} ({encoding})")
     return text, encoding
