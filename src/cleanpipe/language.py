@@ -24,6 +24,12 @@ from cleanpipe.document import Document
 UNDETERMINED = "und"  # ISO 639-2 code for "no language could be told"
 
 
+# Cache sizes bound a worker's memory whatever the corpus size: ~64k words (~20 MB) hold
+# most of the words of a dozen languages; ~16k n-gram rows (~9 MB) the frequent n-grams
+# of all of them (langdetect's profiles hold 87,598).
+WORD_CACHE_SIZE = 1 << 16
+ROW_CACHE_SIZE = 1 << 14
+
 _loaded: detector_factory.DetectorFactory | None = None
 _loading = threading.Lock()
 
@@ -92,8 +98,10 @@ def _word_grams_cache(known: dict):
 
 def _word_grams(known: dict):
     """A word-to-n-grams function for ``known``, with an LRU cache of its own."""
+    # The profile's own key strings, so cached n-grams share them instead of holding copies.
+    canonical = {gram: gram for gram in known}
 
-    @functools.lru_cache(maxsize=1 << 17)  # ~130k words: a few MB, most of a language's words
+    @functools.lru_cache(maxsize=WORD_CACHE_SIZE)
     def grams(padded: str) -> tuple[str, ...]:
         found = []
         capital_word = False
@@ -109,8 +117,8 @@ def _word_grams(known: dict):
             for size in (1, 2, 3):
                 if stop < size:
                     break
-                gram = padded[stop - size : stop]
-                if gram != " " and gram in known:
+                gram = canonical.get(padded[stop - size : stop])
+                if gram is not None and gram != " ":
                     found.append(gram)
         return tuple(found)
 
@@ -180,7 +188,8 @@ def _profile_rows(known: dict):
     """A cached n-gram -> numpy row of per-language probabilities, for one profile set."""
     entry = _row_caches.get(id(known))
     if entry is None or entry[0] is not known:
-        entry = _row_caches[id(known)] = (known, functools.lru_cache(maxsize=None)(lambda gram: np.array(known[gram])))
+        rows = functools.lru_cache(maxsize=ROW_CACHE_SIZE)(lambda gram: np.array(known[gram]))
+        entry = _row_caches[id(known)] = (known, rows)
     return entry[1]
 
 
