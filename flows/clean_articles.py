@@ -18,10 +18,11 @@ from pydantic import Field
 
 from cleanpipe.config import load_config
 from cleanpipe.errors import RetryIO
-from cleanpipe.ingest import Plan, commit_run, new_run_id, prepare_run, run_batch, run_lock
+from cleanpipe.ingest import Plan, commit_run, new_run_id, plan_run, run_batch, run_lock
 from cleanpipe.pipeline import Batch, rules_for
 from cleanpipe.report import summary_markdown
 from cleanpipe.stats import Stats
+from cleanpipe.storage import Workspace, open_workspace
 
 
 def _retry_only_io(task, task_run, state) -> bool:
@@ -33,9 +34,9 @@ _IO_RETRIES = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_fa
 
 
 @task(name="plan", **_IO_RETRIES)
-def plan(raw_dir: str, clean_dir: str, config) -> Plan:
-    """Compare the raw tree with the ledger (or resume an unfinished plan)."""
-    return prepare_run(raw_dir, clean_dir, config)
+def plan(raw_dir: str, space: Workspace, config) -> Plan:
+    """Fetch a remote clean location's state, compare the raw tree with the ledger (or resume an unfinished plan)."""
+    return plan_run(raw_dir, space, config)
 
 
 @task(name="clean-batch", task_run_name="clean-batch-{batch.index}", **_IO_RETRIES)
@@ -50,6 +51,12 @@ def commit(clean_dir: str, plan: Plan, stats: Stats, config, run_id: str, second
     return commit_run(clean_dir, plan, stats, config, run_id, seconds)
 
 
+@task(name="publish", **_IO_RETRIES)
+def publish(space: Workspace) -> list[str]:
+    """Upload a committed run to a remote clean location, HEAD last (nothing to do for a folder)."""
+    return space.publish()
+
+
 @flow(name="clean-articles", log_prints=True)
 def clean_articles(
     raw_dir: str = "raw",
@@ -60,8 +67,9 @@ def clean_articles(
     """Clean every file under ``raw_dir`` into JSONL parts under ``clean_dir``.
 
     Args:
-        raw_dir: folder of raw inputs (.txt, .html, .jsonl, optionally gzipped).
-        clean_dir: output folder: ``articles/``, ``rejects/``, ``runs/``.
+        raw_dir: folder of raw inputs (.txt, .html, .jsonl, optionally gzipped), or an
+            fsspec URL (``s3://bucket/raw``, ``gs://...``).
+        clean_dir: output folder: ``articles/``, ``rejects/``, ``runs/``; or an fsspec URL.
         config_path: a TOML file laid over the default configuration.
         batch_files: files per batch (one task run each); overrides the config file.
 
@@ -72,13 +80,15 @@ def clean_articles(
     config = load_config(config_path, batch_files=batch_files)
     rules_for(config)  # a broken rule pack fails the run before any output
     run_id = flow_run.get_id() or new_run_id()
-    with run_lock(clean_dir):
-        work = plan(raw_dir, clean_dir, config)
-        futures = [clean_batch.submit(raw_dir, clean_dir, work.generation, batch, config) for batch in work.batches]
+    # A remote clean_dir is worked on in a local folder, published at the end (cleanpipe.storage).
+    with open_workspace(clean_dir) as space, run_lock(space.local):
+        work = plan(raw_dir, space, config)
+        futures = [clean_batch.submit(raw_dir, space.local, work.generation, batch, config) for batch in work.batches]
         total = Stats()
         for future in futures:
             total = total + future.result()
-        summary = commit(clean_dir, work, total, config, run_id, time.perf_counter() - started)
+        summary = commit(space.local, work, total, config, run_id, time.perf_counter() - started)
+        publish(space)
     report = summary_markdown(summary)
     create_markdown_artifact(key="cleanpipe-run-summary", markdown=report,
                              description=f"cleanpipe run {run_id}: outcomes, rejects, removals, languages")
