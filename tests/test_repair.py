@@ -103,3 +103,19 @@ def test_same_result_as_calling_ftfy_every_time(pieces, noise):
 @given(st.text())
 def test_same_result_as_calling_ftfy_every_time_on_any_text(text):
     assert repair_text(text) == _always_ftfy(text)
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(NEEDS_FTFY + ALREADY_CLEAN + ["œ", "Œ", "", "<b>", "&amp;", "Ã", " "]), max_size=8),
+       st.sampled_from(["\n", "\n\n", " ", ""]))
+def test_same_result_as_calling_ftfy_every_time_line_by_line(pieces, separator):
+    """Clean and damaged lines mixed: ftfy runs on the damaged lines only, with the same result."""
+    text = separator.join(pieces)
+    assert repair_text(text) == _always_ftfy(text)
+
+
+def test_lines_are_cut_as_ftfy_cuts_them():
+    assert repair._lines("a\nb\n") == ["a\n", "b\n"]
+    assert repair._lines("a\n\nb") == ["a\n", "\n", "b"]
+    assert repair._lines("") == [] and repair._lines("\n") == ["\n"]
+    assert repair_text("œ\nx") == _always_ftfy("œ\nx")  # "œ" then a newline is mojibake to ftfy
