@@ -27,7 +27,7 @@ CONFIG = Config(batch_files=4)
 @pytest.fixture(scope="module")
 def s3():
     """An fsspec S3 file system talking to a moto server on 127.0.0.1, with dummy credentials."""
-    s3fs = pytest.importorskip("s3fs", reason="install the test extra: pip install -e '.[test]'")
+    import s3fs  # the test extra installs s3fs and moto[server]: pip install -e '.[test]'
     from moto.server import ThreadedMotoServer
 
     with pytest.MonkeyPatch.context() as env:
