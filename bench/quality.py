@@ -6,7 +6,10 @@ evaluation set through (a) ``trafilatura.extract`` with default settings, the ba
 them, then scores both with each benchmark's published metric (``cleanpipe.scoring``).
 Prints a table and writes it to ``bench/results/quality.md``.
 
-    python bench/quality.py [--data /work/shared/data] [--jobs 2] [--dump DIR]
+    python bench/quality.py [--data ../shared/data] [--jobs 2] [--sweep] [--dump FILE]
+
+``--sweep`` also runs cleanpipe with each of trafilatura's other options (one at a time,
+over cleanpipe's own ``EXTRACT_OPTIONS``) and adds a table of what each would change.
 """
 
 import argparse
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import trafilatura
 
+from cleanpipe import extract
 from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.errors import Rejected
@@ -35,6 +39,14 @@ GOALS = {  # issue 4: F1 goal per benchmark, and the score trafilatura's authors
     "trafilatura-eval": (0.93, "0.924 (trafilatura 2.2.0)"),
 }
 RECALL_SLACK = 0.005  # issue 4: recall may fall at most this far below the baseline's
+SWEEP = {  # trafilatura options tried one at a time on top of cleanpipe's EXTRACT_OPTIONS
+    "favor_precision": {"favor_precision": True},
+    "favor_recall": {"favor_recall": True},
+    "fast (no fallback)": {"fast": True},
+    "include_comments": {"include_comments": True},
+    "no tables": {"include_tables": False},
+    "deduplicate": {"deduplicate": True},
+}
 
 _stages = None
 
@@ -63,11 +75,19 @@ def run_trafilatura(raw: bytes) -> str:
     return trafilatura.extract(raw) or ""
 
 
-def extract_page(task: tuple[str, str, Path]) -> tuple[str, str, dict[str, str]]:
-    """Worker: both extractors' text for one page."""
-    corpus, key, path = task
+def extract_page(task: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, str, dict[str, str]]:
+    """Worker: every extractor's text for one page (baseline, cleanpipe, sweep variants)."""
+    corpus, key, path, variants = task
     raw = gzip.decompress(path.read_bytes())
-    return corpus, key, {"trafilatura": run_trafilatura(raw), "cleanpipe": run_cleanpipe(path.name, raw)}
+    texts = {"trafilatura": run_trafilatura(raw), "cleanpipe": run_cleanpipe(path.name, raw)}
+    defaults = dict(extract.EXTRACT_OPTIONS)
+    for variant in variants:
+        extract.EXTRACT_OPTIONS = {**defaults, **SWEEP[variant]}  # this worker process only
+        try:
+            texts[f"cleanpipe + {variant}"] = run_cleanpipe(path.name, raw)
+        finally:
+            extract.EXTRACT_OPTIONS = defaults
+    return corpus, key, texts
 
 
 def load_tasks(data: Path) -> tuple[list, dict, dict]:
@@ -82,10 +102,10 @@ def load_tasks(data: Path) -> tuple[list, dict, dict]:
     return tasks, scrapinghub, evaldata
 
 
-def score(outputs: dict, scrapinghub: dict, evaldata: dict) -> dict:
+def score(outputs: dict, scrapinghub: dict, evaldata: dict, extractors) -> dict:
     """Scores by (benchmark, extractor)."""
     scores = {}
-    for extractor in EXTRACTORS:
+    for extractor in extractors:
         pairs = [(scrapinghub[k]["articleBody"], outputs["scrapinghub"][k][extractor]) for k in sorted(scrapinghub)]
         scores["scrapinghub", extractor] = shingle_score(pairs)
         counts = SnippetCounts()
@@ -120,17 +140,39 @@ def table(scores: dict) -> list[str]:
     return lines
 
 
+def sweep_table(scores: dict, variants) -> list[str]:
+    """Markdown table: each trafilatura option's effect on cleanpipe, against cleanpipe's defaults."""
+    lines = [
+        "| option (on top of cleanpipe's) | ScrapingHub P | R | F1 | trafilatura-eval P | R | F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("cleanpipe", *(f"cleanpipe + {v}" for v in variants)):
+        cells = []
+        for corpus in GOALS:
+            s, base = scores[corpus, name], scores[corpus, "cleanpipe"]
+            if name == "cleanpipe":
+                cells += [f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}"]
+            else:
+                cells += [f"{s.precision - base.precision:+.4f}", f"{s.recall - base.recall:+.4f}", f"{s.f1 - base.f1:+.4f}"]
+        label = "cleanpipe's options (absolute)" if name == "cleanpipe" else name.removeprefix("cleanpipe + ")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def git_commit() -> str:
-    """The checked-out commit, for the results header."""
+    """The checked-out commit, marked when the library differs from it, for the results header."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "src"], capture_output=True).returncode != 0
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head} (with uncommitted changes under src/)" if dirty else head
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"), help="folder with scrapinghub/ and trafilatura-eval/")
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="folder with scrapinghub/ and trafilatura-eval/")
+    parser.add_argument("--sweep", action="store_true", help="also try each of trafilatura's other options (several times slower)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--dump", type=Path, help="write every page's outputs as JSON here, for diffing")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file")
@@ -138,28 +180,35 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     tasks, scrapinghub, evaldata = load_tasks(args.data)
+    variants = tuple(SWEEP) if args.sweep else ()
     outputs: dict = {"scrapinghub": {}, "trafilatura-eval": {}}
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-        for corpus, key, texts in pool.imap_unordered(extract_page, tasks, chunksize=4):
+        work = [(*task, variants) for task in tasks]
+        for corpus, key, texts in pool.imap_unordered(extract_page, work, chunksize=4):
             outputs[corpus][key] = texts
     seconds = time.perf_counter() - started
     if args.dump:
         args.dump.parent.mkdir(parents=True, exist_ok=True)
         args.dump.write_text(json.dumps(outputs, ensure_ascii=False, indent=1), "utf-8")
 
-    lines = table(score(outputs, scrapinghub, evaldata))
+    scores = score(outputs, scrapinghub, evaldata, (*EXTRACTORS, *(f"cleanpipe + {v}" for v in variants)))
+    lines = table(scores)
+    if variants:
+        lines += ["", "Each of trafilatura's other options, one at a time, over cleanpipe's (differences from the first row):", ""]
+        lines += sweep_table(scores, variants)
     print("\n".join(lines))
     header = [
         "# Extraction quality: cleanpipe's HTML path vs plain trafilatura",
         "",
         "Written by `make bench-quality` (`python bench/quality.py`). Both extractors run on the same pages",
         "in the same run; the baseline is `trafilatura.extract(html)` with default settings, cleanpipe is",
-        f"its library stages {', '.join(HTML_STAGES)} with the default `Config` (a rejected page counts as empty output).",
+        f"its library stages {', '.join(HTML_STAGES)} with the default `Config` (a rejected page counts as empty output;",
+        f"trafilatura options {extract.EXTRACT_OPTIONS}; only the body text is scored, not the title).",
         "Metrics as published by each benchmark (see `src/cleanpipe/scoring.py`): ScrapingHub is 4-token",
         "shingle precision/recall averaged over pages; trafilatura-eval is snippet counts summed over pages.",
         "",
         f"commit {git_commit()}, trafilatura {trafilatura.__version__}, Python {platform.python_version()},",
-        f"{len(tasks)} pages in {seconds:.0f} s with {args.jobs} worker(s).",
+        f"{len(tasks)} pages in {seconds:.0f} s with {args.jobs} worker(s){', with the option sweep' if variants else ''}.",
         "",
     ]
     args.output.parent.mkdir(parents=True, exist_ok=True)
