@@ -23,6 +23,7 @@ from cleanpipe.pipeline import Batch, rules_for
 from cleanpipe.report import summary_markdown
 from cleanpipe.stats import Stats
 from cleanpipe.storage import Workspace, open_workspace
+from cleanpipe_flows.runners import task_runner
 
 
 def _retry_only_io(task, task_run, state) -> bool:
@@ -57,7 +58,9 @@ def publish(space: Workspace) -> list[str]:
     return space.publish()
 
 
-@flow(name="clean-articles", log_prints=True)
+# Batches are CPU-bound: by default they run in one process per local core. Choose
+# another runner with clean_articles.with_options(task_runner=task_runner(...)).
+@flow(name="clean-articles", log_prints=True, task_runner=task_runner("process"))
 def clean_articles(
     raw_dir: str = "raw",
     clean_dir: str = "clean",

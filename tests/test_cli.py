@@ -43,3 +43,36 @@ def test_library_never_imports_prefect():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_runner_options_choose_the_flows_task_runner(tmp_path, capsys, monkeypatch):
+    """The flags reach the flow as its task runner (the flow itself is stood in for here;
+    tests/test_flows.py runs it for real on each runner)."""
+    import cleanpipe_flows.clean_articles as flow_module
+    from prefect_dask import DaskTaskRunner
+
+    from cleanpipe.config import load_config
+    from cleanpipe.ingest import run
+
+    chosen = []
+
+    class FlowStandIn:
+        def with_options(self, task_runner):
+            chosen.append(task_runner)
+            return lambda raw, clean, config_path, batch_files: run(raw, clean, load_config(config_path, batch_files=batch_files))
+
+    monkeypatch.setattr(flow_module, "clean_articles", FlowStandIn())
+    raw = str(FIXTURES / "raw_mixed")
+    assert main(["run", raw, str(tmp_path / "a"), "--dask-address", "tcp://127.0.0.1:8786"]) == 0
+    assert main(["run", raw, str(tmp_path / "b"), "--runner", "threads", "--workers", "3"]) == 0
+    assert isinstance(chosen[0], DaskTaskRunner) and chosen[0].address == "tcp://127.0.0.1:8786"
+    assert type(chosen[1]).__name__ == "ThreadPoolTaskRunner" and chosen[1]._max_workers == 3
+    assert capsys.readouterr().out.count("inputs 12: 5 articles") == 2
+
+
+def test_runner_options_need_the_flow(tmp_path, capsys):
+    raw = str(FIXTURES / "raw_mixed")
+    assert main(["run", raw, str(tmp_path / "out"), "--no-prefect", "--dask-address", "tcp://127.0.0.1:8786"]) == 2
+    assert "--no-prefect runs them in this process" in capsys.readouterr().err
+    assert main(["run", raw, str(tmp_path / "out"), "--workers", "0"]) == 2
+    assert not (tmp_path / "out").exists()

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from prefect.logging import disable_run_logger
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect.testing.utilities import prefect_test_harness
 
 import cleanpipe_flows.clean_articles as flow_module
@@ -12,6 +13,7 @@ from cleanpipe.config import Config
 from cleanpipe.errors import ConfigError, RetryIO
 from cleanpipe.ingest import run
 from cleanpipe.pipeline import Batch
+from cleanpipe_flows.runners import task_runner
 
 from conftest import FIXTURES
 
@@ -28,6 +30,11 @@ def parts(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.glob("part-*.jsonl"))}
 
 
+def in_this_process(flow):
+    """The flow with its batches in threads of this process, where monkeypatches apply."""
+    return flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=2))
+
+
 def test_flow_output_equals_the_in_process_run(tmp_path):
     summary = flow_module.clean_articles(str(MIXED), str(tmp_path / "flow"), batch_files=3)
     run(MIXED, tmp_path / "local", Config(batch_files=3))
@@ -36,6 +43,27 @@ def test_flow_output_equals_the_in_process_run(tmp_path):
     assert summary["inputs_seen"] == summary["articles"] + summary["rejected"] == 12
     saved = json.loads((tmp_path / "flow" / "runs" / f"{summary['run_id']}.json").read_text())
     assert saved == summary
+
+
+def test_batches_run_in_a_process_per_core_by_default():
+    runner = flow_module.clean_articles.task_runner
+    assert isinstance(runner, ProcessPoolTaskRunner) and runner._max_workers >= 1
+
+
+@pytest.mark.slow
+def test_batches_on_an_existing_dask_cluster_give_the_same_output(tmp_path):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        on_dask = flow_module.clean_articles.with_options(task_runner=task_runner(dask_address=cluster.scheduler_address))
+        summary = on_dask(str(MIXED), str(tmp_path / "dask"), batch_files=3)
+        tasks_per_worker = client.run(lambda dask_worker: dask_worker.state.transition_counter)
+    assert len(tasks_per_worker) == 2 and sum(tasks_per_worker.values()) > 0  # the cluster did the work
+    run(MIXED, tmp_path / "local", Config(batch_files=3))
+    for folder in ("articles", "rejects"):
+        assert parts(tmp_path / "dask" / folder) == parts(tmp_path / "local" / folder)
+    assert summary["inputs_seen"] == summary["articles"] + summary["rejected"] == 12
 
 
 def test_bad_config_fails_the_flow_before_any_output(tmp_path):
@@ -58,7 +86,7 @@ def test_transient_io_is_retried(tmp_path, monkeypatch):
 
     monkeypatch.setattr(flow_module, "run_batch", flaky)
     monkeypatch.setattr(flow_module, "clean_batch", flow_module.clean_batch.with_options(retry_delay_seconds=0))
-    summary = flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=100)
+    summary = in_this_process(flow_module.clean_articles)(str(MIXED), str(tmp_path), batch_files=100)
     assert calls == [0, 0]
     assert summary["inputs_seen"] == 12
     assert summary["rejects"][reasons.TRUNCATED] == 1
@@ -74,7 +102,7 @@ def test_cleaning_errors_are_not_retried(tmp_path, monkeypatch):
     monkeypatch.setattr(flow_module, "run_batch", broken)
     monkeypatch.setattr(flow_module, "clean_batch", flow_module.clean_batch.with_options(retry_delay_seconds=0))
     with pytest.raises(ValueError):
-        flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=100)
+        in_this_process(flow_module.clean_articles)(str(MIXED), str(tmp_path), batch_files=100)
     assert calls == [0]
 
 

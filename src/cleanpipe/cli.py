@@ -32,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run the same batches in this process without Prefect (no 10-20 s server start-up)",
     )
+    run.add_argument(
+        "--runner",
+        choices=("process", "dask", "threads"),
+        default="process",
+        help="where the flow runs batches: a process per core (default), a local Dask cluster, or threads",
+    )
+    run.add_argument("--workers", type=int, help="worker processes for --runner process/dask (default: every local core)")
+    run.add_argument("--dask-address", help="run the batches on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
 
     explain = commands.add_parser("explain", help="show a raw file's documents with removed parts marked")
@@ -64,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """``cleanpipe run``: through the Prefect flow, or in-process with --no-prefect."""
     config = load_config(args.config, batch_files=args.batch_files)
+    if args.no_prefect and (args.dask_address or args.runner != "process" or args.workers):
+        raise AbortRun("--runner, --workers and --dask-address choose where the Prefect flow runs batches;"
+                       " --no-prefect runs them in this process")
+    if args.workers is not None and args.workers < 1:
+        raise AbortRun("--workers must be at least 1")
     started = time.perf_counter()
     if args.no_prefect:
         from cleanpipe.ingest import run
@@ -73,9 +86,13 @@ def _run(args: argparse.Namespace) -> int:
         for key, value in _PREFECT_DEFAULTS.items():
             os.environ.setdefault(key, value)
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if args.verbose else "warning")
         from cleanpipe_flows.clean_articles import clean_articles
+        from cleanpipe_flows.runners import task_runner
 
-        summary = clean_articles(args.raw_dir, args.clean_dir, args.config, args.batch_files)
+        runner = task_runner(args.runner, args.workers, args.dask_address)
+        flow = clean_articles.with_options(task_runner=runner)
+        summary = flow(args.raw_dir, args.clean_dir, args.config, args.batch_files)
     print(format_summary(summary, time.perf_counter() - started))
     return 0
 
