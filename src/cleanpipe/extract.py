@@ -15,6 +15,12 @@ EXTRACT_OPTIONS = {
     "include_tables": True,  # tables in news are content (results, polls, figures)
 }
 
+# Dates from the page's markup and metadata only. htmldate's extensive search (trafilatura's
+# default) falls back to parsing free text with dateparser: 1.6 s on some pages, half of
+# all extraction time on the benchmark pages, for dates it guesses (8 of 100 pages there,
+# "1996-01-01" among them); on the other 92 the date is the same (bench/results/throughput.md).
+DATE_OPTIONS = {"extensive_search": False, "original_date": True}
+
 
 def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
     """Replace an HTML document's markup by its main text; fill title, url and date.
@@ -38,7 +44,8 @@ def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
         return doc
     html, url = doc.text, doc.url
     result = call_with_deadline(
-        lambda: trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT_OPTIONS),
+        lambda: trafilatura.bare_extraction(html, url=url, with_metadata=True, date_extraction_params=DATE_OPTIONS,
+                                            **EXTRACT_OPTIONS),
         timeout_seconds,
     )
     if result is None or not (result.text or "").strip():
