@@ -65,3 +65,21 @@ def test_broken_utf16_after_bom_is_undecodable():
 def test_tabs_and_escape_are_not_binary():
     text = "col\tcol\r\nnext\x0cpage \x1b[0m"
     assert decode_bytes(text.encode())[0] == text
+
+
+def test_utf8_page_with_a_spliced_character_stays_utf8():
+    page = ("Zażółć gęślą jaźń – “quoted” café. " * 40).encode("utf-8")
+    damaged = page[:500] + b"\xc5" + page[500:]  # one truncated two-byte sequence
+    text, encoding = decode_bytes(damaged)
+    assert encoding == "utf-8"
+    assert 1 <= text.count("\ufffd") <= 2 and "Zażółć gęślą jaźń" in text
+
+
+def test_legacy_text_with_few_accents_is_not_forced_to_utf8():
+    text, encoding = decode_bytes("The café’s owner said it was “fine”, and that was all.".encode("cp1252"))
+    assert text == "The café’s owner said it was “fine”, and that was all." and encoding == "cp1252"
+
+
+def test_a_stray_nul_byte_in_a_long_page_is_dropped_not_binary():
+    page = b"A page with one stray NUL byte in it. " * 100
+    assert decode_bytes(page[:1000] + b"\x00" + page[1000:])[0] == page.decode()

@@ -67,7 +67,6 @@ NEEDS_FTFY = [
     "line one\nÂ second line",
     "Fish &amp; chips",  # entity
     "ﬁnance ﬂow",  # ligatures
-    "ＮＡＴＯ　１２３",  # full-width forms
     "bell\x07 and escape \x1b[31mred\x1b[0m",  # control characters, terminal escapes
     "a\u2028b\u2029c",  # Unicode line separators
     "C1 \x85 control",
@@ -80,6 +79,7 @@ ALREADY_CLEAN = [
     "Žluťoučký kůň úpěl ďábelské ódy.",
     "Правительство объявило о новой реформе.",
     "政府は火曜日に新しい年金改革を発表した。",
+    "ＮＡＴＯ　１２３，北京；",  # full-width forms are CJK typography, kept
 ]
 
 
@@ -119,3 +119,9 @@ def test_lines_are_cut_as_ftfy_cuts_them():
     assert repair._lines("a\n\nb") == ["a\n", "\n", "b"]
     assert repair._lines("") == [] and repair._lines("\n") == ["\n"]
     assert repair_text("œ\nx") == _always_ftfy("œ\nx")  # "œ" then a newline is mojibake to ftfy
+
+
+def test_full_width_punctuation_in_cjk_text_is_kept():
+    chinese = "北京时间周二，国务院发布通知；市场反应平稳。"
+    assert repair_text(chinese) == chinese
+    assert repair_text(chinese + " donâ€™t") == chinese + " don’t"

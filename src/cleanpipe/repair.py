@@ -7,14 +7,15 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
+from ftfy.chardata import CONTROL_CHARS, LIGATURES
 from ftfy.fixes import HTML_ENTITY_RE
 
 from cleanpipe.mojibake import is_bad
 
 # ftfy's defaults, but quotes keep their curls; NFC (not NFKC) keeps ligature-free text
-# exactly as written while still composing "e" + combining acute into "é".
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
+# exactly as written while still composing "e" + combining acute into "é"; and full-width
+# forms stay, because in Chinese and Japanese text "，" and "；" are the right punctuation.
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", fix_character_width=False)
 
 # Invisible characters that only break words and tokenisers: zero-width space, word
 # joiner, byte-order mark, soft hyphen. ZWJ and ZWNJ are kept: they spell Persian,
@@ -46,11 +47,11 @@ def repair_text(text: str) -> str:
 
 
 # Every character one of ftfy's fixers (with _FTFY_CONFIG) acts on, besides mojibake and
-# entities: terminal escapes, line breaks, C1 controls, surrogates, ligatures, full-width
-# forms, control characters. Built from ftfy's own tables.
+# entities: terminal escapes, line breaks, C1 controls, surrogates, ligatures, control
+# characters. Built from ftfy's own tables.
 _FIXER_CHARS = sorted(
     set("\x1b\r\u2028\u2029") | set(map(chr, range(0x80, 0xA0))) | set(map(chr, range(0xD800, 0xE000)))
-    | set(map(chr, LIGATURES)) | set(map(chr, WIDTH_MAP)) | set(map(chr, CONTROL_CHARS))
+    | set(map(chr, LIGATURES)) | set(map(chr, CONTROL_CHARS))
 )
 _FIXER_TRIGGER = re.compile("[" + "".join(re.escape(c) for c in _FIXER_CHARS) + "]")
 # ftfy judges mojibake line by line, and one of its patterns is "Ã" or "Â" then a space
