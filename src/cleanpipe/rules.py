@@ -96,15 +96,22 @@ class RuleIndex:
                 key = _literal_key(literal)
                 bucket = self.anywhere if key is None else self.by_key.setdefault(key, {})
                 bucket.setdefault(literal, []).append(position)
+        # Literals that may match anywhere ("(image", "[video]") grouped by their first
+        # character: most paragraphs hold none of the few, and then none is looked for.
+        self.anywhere_by_first: dict[str, list[tuple[str, list[int]]]] = {}
+        for literal, owners in self.anywhere.items():
+            self.anywhere_by_first.setdefault(literal[0], []).append((literal, owners))
 
     def candidates(self, folded: str) -> list[Rule]:
         """The rules whose gate opens on the case-folded paragraph: ``list`` rules first (a
         header such as "Read more" owns the headlines under it; alone, it falls to the
         ``line`` rules that take the bare label), then the rest, each in pack order."""
         positions = set(self.ungated)
-        for literal, owners in self.anywhere.items():
-            if literal in folded:
-                positions.update(owners)
+        for first, literals in self.anywhere_by_first.items():
+            if first in folded:
+                for literal, owners in literals:
+                    if literal in folded:
+                        positions.update(owners)
         for key in self.by_key.keys() & set(_WORD_START.findall(folded)):
             for literal, owners in self.by_key[key].items():
                 if literal in folded:
