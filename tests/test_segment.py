@@ -17,3 +17,14 @@ def test_given_title_is_kept_and_folded():
 def test_no_title_stays_none_when_not_in_text():
     doc = split_paragraphs(Document("a.jsonl#1", "text", text="Body"))
     assert doc.title is None and doc.paragraphs == ["Body"]
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cleanpipe.segment import _SPACE_RUN, _SPACE_RUN_TO_FOLD  # noqa: E402
+
+
+@given(st.text(alphabet=" \t\v\f\nab\u00a0\u3000", max_size=40))
+def test_folding_only_what_changes_gives_the_same_text(text):
+    assert _SPACE_RUN_TO_FOLD.sub(" ", text) == _SPACE_RUN.sub(" ", text)

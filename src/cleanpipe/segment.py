@@ -5,6 +5,9 @@ import re
 from cleanpipe.document import Document
 
 _SPACE_RUN = re.compile(r"[ \t\v\f]+")
+# What _SPACE_RUN changes: runs of two or more, and single tabs, VTs and FFs. A single
+# space stays as it is, so matching it (once per word) would only cost time.
+_SPACE_RUN_TO_FOLD = re.compile(r"[ \t\v\f]{2,}|[\t\v\f]")
 
 
 def split_paragraphs(doc: Document) -> Document:
@@ -14,7 +17,7 @@ def split_paragraphs(doc: Document) -> Document:
     """
     # One pass over the whole text: the pattern never spans a newline, so this is _fold
     # line by line, at a fraction of the calls.
-    paragraphs = [line.strip() for line in _SPACE_RUN.sub(" ", doc.text).split("\n")]
+    paragraphs = [line.strip() for line in _SPACE_RUN_TO_FOLD.sub(" ", doc.text).split("\n")]
     paragraphs = [p for p in paragraphs if p]
     if doc.title_in_text and paragraphs:
         doc.title = paragraphs.pop(0)
