@@ -38,6 +38,9 @@ test: install-test  ## The whole test suite, flow tests under prefect_test_harne
 BENCH_DATA ?= ../shared/data
 BENCH_QUALITY_FLAGS ?=  # --sweep: also measure each trafilatura option (several times slower)
 
+bench: install  ## Throughput vs a naive baseline, 1 and 2 workers, memory at 10x scale, Prefect runners (~15 min)
+	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/throughput.py --prefect $(BENCH_ARGS)
+
 bench-quality: install  ## Extraction quality vs plain trafilatura on the public benchmarks (minutes; not in `make test`)
 	$(BIN)/python bench/quality.py --data $(BENCH_DATA) $(BENCH_QUALITY_FLAGS)
 
