@@ -246,3 +246,43 @@ def test_kill_9_then_rerun_equals_one_uninterrupted_run(crash_raw, tmp_path, fra
     summary = json.loads(sorted((clean / "runs").glob("*.json"))[-1].read_text())
     assert summary["inputs_seen"] == add_up(summary)
     assert sum(e["inputs"] for e in load_ledger(clean).values()) == summary["inputs_seen"]
+
+
+def test_an_edited_input_is_not_a_duplicate_of_its_own_earlier_version(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    story = "\n\n".join(STORY.format(place=p, cost=c) for p, c in [("Kingsport", "2.4"), ("Eastbay", "3"), ("Northwick", "1.1")])
+    (raw / "story.txt").write_text(f"Bridge to close\n\n{story}\n", "utf-8")
+    run(raw, clean, Config())
+    (raw / "story.txt").write_text(f"Bridge to close\n\n{story.replace('Monday', 'Tuesday', 1)}\n", "utf-8")
+    second = run(raw, clean, Config())
+    assert (second["articles"], second["duplicates"]) == (1, 0)
+    (raw / "copy.txt").write_text(f"Copy\n\n{story.replace('Monday', 'Tuesday', 1)}\n", "utf-8")
+    third = run(raw, clean, Config())
+    assert (third["articles"], third["duplicates"]) == (0, 1)  # the copy still is one
+
+
+def test_a_retried_commit_after_the_commit_point_is_safe(tmp_path, monkeypatch):
+    from cleanpipe import ingest
+    from cleanpipe.errors import RetryIO
+
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(MIXED, raw)
+    config = Config()
+    plan = ingest.prepare_run(raw, clean, config)
+    stats = sum((ingest.run_batch(raw, clean, plan.generation, b, config) for b in plan.batches), ingest.Stats())
+    real_write_json = ingest.write_json
+
+    def summary_write_fails(path, value):
+        if "runs" in str(path):
+            raise RetryIO("disk full")
+        return real_write_json(path, value)
+
+    monkeypatch.setattr(ingest, "write_json", summary_write_fails)
+    with pytest.raises(RetryIO):
+        ingest.commit_run(clean, plan, stats, config, "r1", 1.0)
+    assert committed_generation(clean) == 1
+    monkeypatch.setattr(ingest, "write_json", real_write_json)
+    summary = ingest.commit_run(clean, plan, stats, config, "r1", 1.0)
+    assert (summary["articles"], summary["inputs_seen"]) == (5, 12)
+    assert not (clean / "state" / "plan.json").exists()

@@ -75,13 +75,19 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self._signatures)
 
-    def find(self, key: str, sig: np.ndarray) -> Duplicate | None:
-        """The kept article this one duplicates, or None."""
-        if key in self._exact:
+    def find(self, key: str, sig: np.ndarray, exclude: str | None = None) -> Duplicate | None:
+        """The kept article this one duplicates, or None.
+
+        Args:
+            key: the article's :func:`exact_key`.
+            sig: its :func:`signature`.
+            exclude: an id never to report (the article's own, from an earlier version).
+        """
+        if self._exact.get(key, exclude) != exclude:
             return Duplicate(self._exact[key], "exact", 1.0)
         candidates = self._lsh.query(_minhash(self.num_perm, sig))
         best = None
-        for other in sorted(candidates):
+        for other in sorted(c for c in candidates if c != exclude):
             similarity = float(np.count_nonzero(self._signatures[other] == sig)) / self.num_perm
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
                 best = Duplicate(other, "near", round(similarity, 3))
@@ -110,8 +116,9 @@ class DuplicateIndex:
                 self._remember(str(doc_id), str(key), sig)
 
     def _remember(self, doc_id: str, key: str, sig: np.ndarray) -> None:
-        """Index one article (a re-added id replaces nothing: the first kept stays)."""
+        """Index one article; a new version of a known id replaces its signature."""
         self._exact.setdefault(key, doc_id)
-        if doc_id not in self._signatures:
-            self._signatures[doc_id] = sig
-            self._lsh.insert(doc_id, _minhash(self.num_perm, sig))
+        if doc_id in self._signatures:
+            self._lsh.remove(doc_id)
+        self._signatures[doc_id] = sig
+        self._lsh.insert(doc_id, _minhash(self.num_perm, sig))

@@ -276,7 +276,15 @@ def commit_run(clean_dir: str | Path, plan: Plan, stats: Stats, config: Config, 
         RetryIO: a write failed; committing again is safe.
     """
     clean = Path(clean_dir)
-    summary_stats = _commit(clean, plan, stats, config) if (plan.batches or plan.files) else stats
+    committed_stats = clean / STATE_DIR / f"stats-{plan.generation:05d}.json"
+    if not (plan.batches or plan.files):
+        summary_stats = stats
+    elif committed_generation(clean) >= plan.generation and committed_stats.exists():
+        # A retry after HEAD moved (e.g. the summary write failed): the commit is done.
+        summary_stats = Stats.from_dict(orjson.loads(committed_stats.read_bytes()))
+        _clear_plan(clean, plan)
+    else:
+        summary_stats = _commit(clean, plan, stats, config)
     summary = {
         "run_id": run_id,
         "generation": plan.generation if (plan.batches or plan.files) else committed_generation(clean),
@@ -312,7 +320,8 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
         inputs = Counter(r["source"].split("#")[0] for r in articles + rejects)
         kept = []
         for article, key, sig in zip(articles, keys, sigs):
-            duplicate = index.find(str(key), sig)
+            # A changed input keeps its id: its earlier version is not a story it copies.
+            duplicate = index.find(str(key), sig, exclude=article["id"])
             if duplicate is None:
                 index.add(article["id"], str(key), sig)
                 kept.append(article)
@@ -344,6 +353,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
     stats.languages = +stats.languages
     index.save_segment(state / f"dedupe-{plan.generation:05d}.npz")
     write_jsonl(state / f"ledger-{plan.generation:05d}.jsonl", ledger_entries)
+    write_json(state / f"stats-{plan.generation:05d}.json", stats.to_dict())  # for a retried commit
     _write_head(state, plan.generation)  # the commit point
     _clear_plan(clean, plan)
     return stats

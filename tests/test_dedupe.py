@@ -1,0 +1,56 @@
+import numpy as np
+
+from cleanpipe.dedupe import DuplicateIndex, exact_key, signature, words
+
+STORY = " ".join(
+    f"The council in {town} said on {day} that the harbour bridge would close for repairs costing {n} million pounds."
+    for town, day, n in [("Kingsport", "Monday", 2), ("Eastbay", "Tuesday", 3), ("Northwick", "Friday", 4),
+                         ("Hollow", "Sunday", 5), ("Westmere", "Thursday", 6), ("Southby", "Wednesday", 7),
+                         ("Ashford", "Saturday", 8), ("Brookfield", "Monday", 9), ("Claymore", "Tuesday", 10)]
+)
+
+
+def sig(text):
+    return signature(text, 128, 5)
+
+
+def test_exact_key_ignores_case_spacing_and_punctuation():
+    assert exact_key("Hello,  World!") == exact_key("hello world")
+    assert exact_key("Hello world") != exact_key("Hello there world")
+    assert words("Grüße, Köln!") == ["grüsse", "köln"]  # case-folded
+
+
+def test_signature_is_deterministic_and_compact():
+    assert np.array_equal(sig(STORY), sig(STORY))
+    assert sig(STORY).dtype == np.uint32 and sig(STORY).shape == (128,)
+
+
+def test_exact_near_and_distinct():
+    index = DuplicateIndex(0.8, 128)
+    index.add("a", exact_key(STORY), sig(STORY))
+    assert index.find(exact_key(STORY.upper()), sig(STORY.upper())).kind == "exact"
+    edited = STORY.replace("Friday", "Saturday") + " A spokesman declined to comment."
+    near = index.find(exact_key(edited), sig(edited))
+    assert (near.of, near.kind) == ("a", "near") and 0.8 <= near.similarity < 1
+    other = " ".join(reversed(STORY.split()))
+    assert index.find(exact_key(other), sig(other)) is None
+
+
+def test_own_id_is_excluded_and_a_new_version_replaces_the_old():
+    index = DuplicateIndex(0.8, 128)
+    index.add("a", exact_key(STORY), sig(STORY))
+    assert index.find(exact_key(STORY), sig(STORY), exclude="a") is None
+    other = " ".join(reversed(STORY.split()))
+    index.add("a", exact_key(other), sig(other))  # article a was rewritten
+    assert len(index) == 1
+    assert index.find(exact_key(other + " x"), sig(other + " x")).of == "a"
+
+
+def test_segments_round_trip(tmp_path):
+    index = DuplicateIndex(0.8, 128)
+    index.add("a", exact_key(STORY), sig(STORY))
+    index.save_segment(tmp_path / "d.npz")
+    loaded = DuplicateIndex(0.8, 128)
+    loaded.load_segment(tmp_path / "d.npz")
+    assert loaded.find(exact_key(STORY), sig(STORY)).of == "a"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.npz"]
