@@ -54,3 +54,26 @@ def test_segments_round_trip(tmp_path):
     loaded.load_segment(tmp_path / "d.npz")
     assert loaded.find(exact_key(STORY), sig(STORY)).of == "a"
     assert [p.name for p in tmp_path.iterdir()] == ["d.npz"]
+
+
+def test_near_copies_are_found_every_time_and_different_stories_never():
+    """LSH must not miss pairs above the threshold (banded at the threshold it missed 60%)."""
+    import random
+
+    vocabulary = [f"word{n}" for n in range(2000)]
+    index = DuplicateIndex(0.8, 128)
+    originals = []
+    for n in range(30):
+        rng = random.Random(n)
+        text = " ".join(rng.choice(vocabulary) for _ in range(300))
+        originals.append(text)
+        index.add(f"doc{n}", exact_key(text), sig(text))
+    for n, text in enumerate(originals):
+        tokens = text.split()
+        for position in random.Random(100 + n).sample(range(300), 3):  # 3 edited words: Jaccard ~0.9
+            tokens[position] = "edited"
+        copy = " ".join(tokens)
+        found = index.find(exact_key(copy), sig(copy))
+        assert found is not None and found.of == f"doc{n}", n
+        fresh = " ".join(random.Random(1000 + n).choice(vocabulary) for _ in range(300))
+        assert index.find(exact_key(fresh), sig(fresh)) is None
