@@ -77,3 +77,10 @@ def test_near_copies_are_found_every_time_and_different_stories_never():
         assert found is not None and found.of == f"doc{n}", n
         fresh = " ".join(random.Random(1000 + n).choice(vocabulary) for _ in range(300))
         assert index.find(exact_key(fresh), sig(fresh)) is None
+
+
+def test_fingerprint_equals_its_parts():
+    from cleanpipe.dedupe import fingerprint
+
+    key, signature_ = fingerprint(STORY, 128, 5)
+    assert key == exact_key(STORY) and np.array_equal(signature_, sig(STORY))

@@ -40,7 +40,7 @@ import orjson
 
 from cleanpipe import reasons
 from cleanpipe.config import Config
-from cleanpipe.dedupe import DuplicateIndex, exact_key, signature
+from cleanpipe.dedupe import DuplicateIndex, fingerprint
 from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
 from cleanpipe.pipeline import Batch, build_stages, clean_documents, rules_for, split_batches
@@ -236,8 +236,9 @@ def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch
     )
     articles, rejects = clean_documents(items, build_stages(config), stats)
     started = time.perf_counter()
-    keys = [exact_key(a["text"]) for a in articles]
-    sigs = np.array([signature(a["text"], config.minhash_perm, config.shingle_words) for a in articles],
+    fingerprints = [fingerprint(a["text"], config.minhash_perm, config.shingle_words) for a in articles]
+    keys = [key for key, _ in fingerprints]
+    sigs = np.array([sig for _, sig in fingerprints],
                     dtype=np.uint32).reshape(-1, config.minhash_perm)
     stats.stage_seconds["dedupe-signature"] += time.perf_counter() - started
     stem = stage_dir / f"part-{batch.index:05d}"
