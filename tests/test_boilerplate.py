@@ -63,3 +63,18 @@ def test_first_paragraph_repeating_the_title_is_removed():
 
 def test_title_repeat_only_at_the_top():
     assert strip(["Story.", "Harbour bridge to close"], title="Harbour bridge to close").removed == []
+
+
+def test_tail_rules_see_the_tail_that_survives_stripping():
+    note = "This article originally appeared on The Conversation."
+    body = ["Story one.", "Story two.", "Story three.", note, "Share this article", "Advertisement", "Comments", "Follow us on Twitter"]
+    doc = strip(body, config=Config(tail_window=3))
+    assert doc.paragraphs == ["Story one.", "Story two.", "Story three."]
+    assert [r["para"] for r in doc.removed] == [3, 4, 5, 6, 7]  # document order
+    assert doc.removed[0] == {"rule": "en.aggregator.originally-appeared", "text": note, "para": 3}
+
+
+def test_tail_sweep_stops_at_content():
+    note = "This article originally appeared on The Conversation."
+    body = [note, "Story one.", "Story two.", "Story three.", "Share this article"]
+    assert note in strip(body, config=Config(tail_window=3)).paragraphs

@@ -57,9 +57,37 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                 if not remainder:
                     break
         if remainder:
-            kept.append(remainder)
-    doc.paragraphs = kept
+            kept.append((remainder, index))
+    _sweep_tail(kept, count, tail_window, candidates, doc.removed)
+    doc.paragraphs = [paragraph for paragraph, _ in kept]
+    doc.removed.sort(key=lambda removal: removal["para"])  # stable: document order
     return doc
+
+
+def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candidates, removed: list[dict]) -> None:
+    """Give ``tail`` rules the last ``tail_window`` paragraphs that survived stripping.
+
+    Junk removed below a syndication note ("Share this article", "Advertisement", ...)
+    must not push the note out of the tail: the window counts what is left, not what was
+    there. Paragraphs inside the original tail were tried already and are skipped.
+    """
+    survivors, position = 0, len(kept) - 1
+    while position >= 0 and survivors < tail_window:
+        paragraph, index = kept[position]
+        if index < count - tail_window:
+            remainder = paragraph
+            for rule in candidates(paragraph.casefold()):
+                if rule.where == "tail" and rule.kind != "list":
+                    remainder = _apply(rule, remainder, index, removed)
+                    if not remainder:
+                        break
+            if not remainder:
+                del kept[position]
+                position -= 1
+                continue
+            kept[position] = (remainder, index)
+        survivors += 1
+        position -= 1
 
 
 def _list_items(rule: Rule, header: str, paragraphs: list[str], index: int) -> int:
