@@ -7,7 +7,7 @@ Logic lives in ``cleanpipe.pipeline``; this layer adds retries, logging and the 
 
 import sys
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
@@ -97,6 +97,32 @@ def clean_articles(
                              description=f"cleanpipe run {run_id}: outcomes, rejects, removals, languages")
     get_run_logger().info("%s", report)
     return summary
+
+
+@flow(name="clean-articles-scheduled", log_prints=True)
+def clean_articles_scheduled(
+    raw_dir: str = "raw",
+    clean_dir: str = "clean",
+    config_path: str | None = None,
+    batch_files: Annotated[int, Field(ge=1)] | None = None,
+    workers: Annotated[int, Field(ge=1)] | None = None,
+    runner: Literal["process", "dask", "threads"] = "process",
+    dask_address: str | None = None,
+) -> dict:
+    """Deployment entry point: the task runner comes from parameters, then ``clean-articles`` runs.
+
+    A flow's task runner is fixed when it is defined, so a deployment that lets each run
+    choose its worker count or Dask cluster picks the runner here and runs
+    :func:`clean_articles` as a subflow with it.
+
+    Args:
+        raw_dir, clean_dir, config_path, batch_files: as for :func:`clean_articles`.
+        workers: worker processes (default: every local core).
+        runner: "process", "dask" or "threads" (see ``cleanpipe_flows.runners``).
+        dask_address: an existing Dask scheduler (``tcp://host:8786``); implies "dask".
+    """
+    chosen = clean_articles.with_options(task_runner=task_runner(runner, workers, dask_address))
+    return chosen(raw_dir, clean_dir, config_path, batch_files)
 
 
 if __name__ == "__main__":

@@ -139,3 +139,12 @@ def test_parameters_are_validated(tmp_path):
     with pytest.raises(ParameterTypeError):
         flow_module.clean_articles(str(MIXED), str(tmp_path), batch_files=0)
     assert not (tmp_path / "articles").exists()
+
+
+def test_scheduled_entry_point_chooses_the_runner_from_parameters(tmp_path):
+    summary = flow_module.clean_articles_scheduled(str(MIXED), str(tmp_path), workers=1, runner="threads")
+    assert summary["inputs_seen"] == 12 and summary["articles"] == 5
+    from prefect.exceptions import ParameterTypeError
+
+    with pytest.raises(ParameterTypeError):
+        flow_module.clean_articles_scheduled(str(MIXED), str(tmp_path / "x"), runner="gpu")

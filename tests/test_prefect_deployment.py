@@ -79,8 +79,8 @@ def test_deploy_schedule_worker_and_one_off_run(server, tmp_path):
     api, env = server
     _prefect(env, "work-pool", "create", "cleanpipe", "--type", "process")
     _prefect(env, "deploy", "--all")
-    deployment = httpx.get(f"{api}/deployments/name/clean-articles/hourly", timeout=10).json()
-    assert deployment["entrypoint"] == "flows/clean_articles.py:clean_articles"
+    deployment = httpx.get(f"{api}/deployments/name/clean-articles-scheduled/hourly", timeout=10).json()
+    assert deployment["entrypoint"] == "flows/clean_articles.py:clean_articles_scheduled"
     assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 * * * *"]
     assert deployment["global_concurrency_limit"]["limit"] == 1
 
@@ -88,8 +88,9 @@ def test_deploy_schedule_worker_and_one_off_run(server, tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         clean = tmp_path / "clean"
-        _prefect(env, "deployment", "run", "clean-articles/hourly",
+        _prefect(env, "deployment", "run", "clean-articles-scheduled/hourly",
                  "-p", f"raw_dir={FIXTURES / 'raw_mixed'}", "-p", f"clean_dir={clean}", "-p", "batch_files=4",
+                 "-p", "workers=2",
                  "--watch", "--watch-timeout", "180")
     finally:
         _stop(worker)
