@@ -88,10 +88,10 @@ def test_a_stalled_page_becomes_a_reject_and_the_batch_goes_on(monkeypatch, stal
     html = (FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")
     monkeypatch.setattr(
         extract_module.trafilatura, "bare_extraction",
-        lambda text, **kw: stalled(text, **kw) if "STALL" in text else REAL_BARE_EXTRACTION(text, **kw),
+        lambda tree, **kw: stalled(tree, **kw) if "STALL" in tree.text_content() else REAL_BARE_EXTRACTION(tree, **kw),
     )
     stages = [s for s in build_stages(Config(extract_timeout_seconds=0.05)) if s[0] in ("decode", "extract")]
-    items = [Document("slow.html", "html", text="<html><body><p>STALL</p></body></html>"),
+    items = [Document("slow.html", "html", text=html.replace("The harbour swing bridge", "STALL The harbour swing bridge")),
              Document("page.html", "html", text=html)]
     articles, rejects = clean_documents(items, stages, Stats())
     assert [(r["source"], r["reason"]) for r in rejects] == [("slow.html", "extract_timeout")]
@@ -104,7 +104,8 @@ def test_errors_inside_the_limited_extraction_reach_the_caller(monkeypatch):
 
     monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", broken)
     with pytest.raises(ValueError, match="lxml choked"):
-        extract_html(Document("p.html", "html", text="<p>x</p>"), timeout_seconds=5)
+        extract_html(Document("p.html", "html", text=(FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")),
+                     timeout_seconds=5)
 
 
 def test_a_zero_limit_extracts_in_the_calling_thread(monkeypatch):
@@ -116,5 +117,6 @@ def test_a_zero_limit_extracts_in_the_calling_thread(monkeypatch):
 
     monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", record)
     with pytest.raises(Rejected):
-        extract_html(Document("p.html", "html", text="<p>x</p>"), timeout_seconds=0)
+        extract_html(Document("p.html", "html", text=(FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")),
+                     timeout_seconds=0)
     assert threads == [threading.current_thread()]
