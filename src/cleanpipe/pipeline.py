@@ -45,7 +45,7 @@ def build_stages(config: Config) -> list[Stage]:
         ("length", partial(require_length, min_chars=config.min_chars)),
         ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars,
                              trials=config.language_trials)),
-        ("languages", partial(filter_language, keep=config.keep_languages, drop=config.drop_languages)),
+        ("language-filter", partial(filter_language, keep=config.keep_languages, drop=config.drop_languages)),
     ]
 
 
