@@ -1,7 +1,10 @@
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cleanpipe import decode as decode_module
 from cleanpipe import reasons
 from cleanpipe.decode import decode_bytes
 from cleanpipe.errors import Rejected
@@ -34,7 +37,7 @@ def test_cp1251_cyrillic():
     assert decode_bytes(text.encode("cp1251"))[0] == text
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t  ", "\ufeff  ".encode("utf-8-sig")])
+@pytest.mark.parametrize("data", [b"", b"   \n\t  ", "\ufeff  ".encode("utf-8-sig"), " \ufeff \ufeff\n".encode("utf-8")])
 def test_empty(data):
     with pytest.raises(Rejected) as info:
         decode_bytes(data)
@@ -83,3 +86,22 @@ def test_legacy_text_with_few_accents_is_not_forced_to_utf8():
 def test_a_stray_nul_byte_in_a_long_page_is_dropped_not_binary():
     page = b"A page with one stray NUL byte in it. " * 100
     assert decode_bytes(page[:1000] + b"\x00" + page[1000:])[0] == page.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ("Ünïcödé " + "\x01\x02\x03\x04" * 10).encode("utf-8"),  # valid UTF-8: counted in the bytes
+        ("Ünïcödé " * 20 + "\x01\x02\x03\x04" * 60).encode("utf-8") + b"\xe2\x82",  # a broken tail too
+        codecs.BOM_UTF16_LE + ("text " + "\x01\x02\x03" * 20).encode("utf-16-le"),  # counted in the text
+    ],
+)
+def test_control_characters_are_binary_however_the_text_is_decoded(data):
+    with pytest.raises(Rejected) as info:
+        decode_bytes(data)
+    assert info.value.reason == reasons.BINARY
+
+
+@given(st.text())
+def test_control_bytes_in_utf8_count_the_control_characters(text):
+    assert decode_module._control_bytes(text.encode("utf-8")) == len(decode_module._CONTROL_RE.findall(text))

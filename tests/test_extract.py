@@ -1,8 +1,10 @@
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import trafilatura
+from trafilatura.utils import load_html
 
 from cleanpipe import extract as extract_module
 from cleanpipe import reasons
@@ -120,3 +122,25 @@ def test_a_zero_limit_extracts_in_the_calling_thread(monkeypatch):
         extract_html(Document("p.html", "html", text=(FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")),
                      timeout_seconds=0)
     assert threads == [threading.current_thread()]
+
+
+def _page_with_json_ld(headline: str, padding: int) -> str:
+    """A page whose only title source is a JSON-LD block padded to ``padding`` extra characters."""
+    block = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": headline,
+                        "keywords": "x" * padding})
+    body = "<p>" + "The council voted on the new budget after a long debate. " * 5 + "</p>"
+    return f'<html><head><script type="application/ld+json">{block}</script></head><body><article>{body}</article></body></html>'
+
+
+def test_json_ld_supplies_the_title():
+    doc = extract_html(Document("p.html", "html", text=_page_with_json_ld("Council passes budget", 10)))
+    assert doc.title == "Council passes budget"
+
+
+def test_oversized_json_ld_is_skipped_for_metadata_and_left_in_the_tree():
+    html = _page_with_json_ld("Live: every update", extract_module.MAX_JSON_LD_CHARS)
+    tree = load_html(html)
+    before = tree.xpath("//script")[0].text
+    meta = extract_module.page_metadata(tree, None)
+    assert meta.title != "Live: every update"
+    assert tree.xpath("//script")[0].text == before  # restored for the extraction that follows

@@ -65,7 +65,6 @@ class _CharTable(dict):
 # langdetect's per-character normalisation (digits and punctuation to spaces, kana and
 # hangul to one letter each, ...).
 _NORMALIZED = _CharTable(NGram.normalize)
-_WORD = re.compile(r"[^ ]+")
 
 
 def extract_ngrams(text: str, known: dict) -> list[str]:
@@ -79,9 +78,13 @@ def extract_ngrams(text: str, known: dict) -> list[str]:
     normalized = text.translate(_NORMALIZED)
     grams = _word_grams_cache(known)
     result = []
-    end_of_text = len(normalized)
-    for match in _WORD.finditer(normalized):
-        result += grams(" " + match.group() + (" " if match.end() < end_of_text else ""))
+    words = normalized.split(" ")
+    last = words.pop()  # the one word no space follows, if the text does not end in one
+    for word in words:
+        if word:
+            result += grams(" " + word + " ")
+    if last:
+        result += grams(" " + last)
     return result
 
 
@@ -165,19 +168,37 @@ class _Detector(Detector):
         rows = _profile_rows(self.word_lang_prob_map)
         self.langprob = [0.0] * len(self.langlist)
         self.random.seed(self.seed)
+        # random.choice(ngrams), inlined: the same draws from the same generator
+        getrandbits, count = self.random.getrandbits, len(ngrams)
+        bits = count.bit_length()
+        steps = np.empty((6, len(self.langlist)))  # row 0 the probabilities, then up to 5 factors
         for _ in range(self.n_trial):
-            prob = np.array(self._init_probability())
+            steps[0] = self._init_probability()
             alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
-            i = 0
-            while True:
-                prob *= weight + rows(self.random.choice(ngrams))
-                if i % 5 == 0:
-                    prob /= sum(prob.tolist())  # Python's sum, as langdetect's: same rounding
-                    if prob.max() > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
-                        break
-                i += 1
-            for j, p in enumerate(prob.tolist()):
+            i, block = 0, 1  # langdetect multiplies one n-gram's row at a time and checks
+            while True:  # convergence after steps 0, 5, 10, ...: multiply a block at once
+                drawn = []
+                for _ in range(block):
+                    pick = getrandbits(bits)
+                    while pick >= count:
+                        pick = getrandbits(bits)
+                    drawn.append(rows(ngrams[pick]))
+                factors = steps[1 : block + 1]
+                factors[:] = drawn
+                factors += weight
+                # reducing along the first axis multiplies in row order, as the step-by-step
+                # loop does, so every product rounds the same way
+                steps[0] = np.multiply.reduce(steps[: block + 1], axis=0)
+                i += block - 1
+                values = steps[0].tolist()
+                total = sum(values)  # Python's sum, as langdetect's: same rounding
+                steps[0] /= total
+                # division rounds monotonically, so the largest quotient is the largest value's
+                if max(values) / total > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                    break
+                i, block = i + 1, 5
+            for j, p in enumerate(steps[0].tolist()):
                 self.langprob[j] += p / self.n_trial
 
 
