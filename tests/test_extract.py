@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import trafilatura
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from cleanpipe import extract as extract_module
@@ -144,3 +145,24 @@ def test_oversized_json_ld_is_skipped_for_metadata_and_left_in_the_tree():
     meta = extract_module.page_metadata(tree, None)
     assert meta.title != "Live: every update"
     assert tree.xpath("//script")[0].text == before  # restored for the extraction that follows
+
+
+_LD = '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Headline from JSON-LD", "datePublished": "2024-05-02"}</script>'
+_BODY = "<body><article><h1>Headline from the page</h1><p>" + "The council met on Tuesday to vote. " * 6 + "</p></article></body>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<html><head><meta property="og:title" content="Headline from og"><link rel="canonical" href="https://news.example/a">{_LD}</head>{_BODY}</html>',
+        f"<html><head>{_LD}</head>{_BODY}</html>",
+        f"<html><head><title>Headline from the title tag</title></head>{_BODY}</html>",
+        (FIXTURES / "raw_mixed" / "page.html").read_text("utf-8"),
+    ],
+    ids=["og-and-json-ld", "json-ld-only", "title-tag", "fixture-page"],
+)
+def test_title_url_and_date_are_trafilaturas(html):
+    ours = extract_module.page_metadata(load_html(html), None)
+    theirs = trafilatura.extract_metadata(load_html(html), None, set_date_params(False))
+    assert (ours.title, ours.url, ours.date) == (theirs.title, theirs.url, theirs.date)
+    assert ours.title

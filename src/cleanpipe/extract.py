@@ -70,7 +70,7 @@ def _extract(html: str, url: str | None):
     tree = load_html(html)
     if tree is None:
         return None, None
-    meta = page_metadata(tree, url)  # before extraction, which prunes the tree
+    meta = page_metadata(tree, url)  # bare_extraction works on a copy of the tree
     return trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS), meta
 
 
@@ -79,25 +79,32 @@ def page_metadata(tree, url: str | None) -> TrafilaturaDocument:
 
     The same steps in the same order (meta tags, JSON-LD, the title heuristics, the
     canonical URL, htmldate) without the fields cleanpipe does not keep (author, site
-    name, categories, tags, licence), which cost most of its ~8 ms a page.
+    name, categories, tags, licence), which cost most of its ~8 ms a page. Of JSON-LD
+    trafilatura takes only a title the meta tags lack, so it is read only then.
     """
     meta = examine_meta(tree)
-    oversized = [(script, script.text) for script in tree.xpath(_JSON_LD)
-                 if script.text and len(script.text) > MAX_JSON_LD_CHARS]
-    for script, _ in oversized:
-        script.text = None  # trafilatura's reader skips empty blocks
-    try:
-        meta = extract_meta_json(tree, meta)
-    except Exception:  # noqa: BLE001 - trafilatura logs and ignores bugs in its JSON-LD parser too
-        pass
-    finally:
-        for script, text in oversized:
-            script.text = text  # extraction may still want the block as a last-resort source of text
+    if not meta.title:
+        meta = _title_from_json_ld(tree, meta)
     meta.title = meta.title or extract_title(tree)
     meta.url = meta.url or extract_url(tree, url)
     meta.date = find_date(tree, **DATE_OPTIONS, url=meta.url)
     meta.clean_and_trim()
     return meta
+
+
+def _title_from_json_ld(tree, meta: TrafilaturaDocument) -> TrafilaturaDocument:
+    """trafilatura's JSON-LD reading, over the blocks no longer than ``MAX_JSON_LD_CHARS``."""
+    oversized = [(script, script.text) for script in tree.xpath(_JSON_LD)
+                 if script.text and len(script.text) > MAX_JSON_LD_CHARS]
+    for script, _ in oversized:
+        script.text = None  # trafilatura's reader skips empty blocks
+    try:
+        return extract_meta_json(tree, meta)
+    except Exception:  # noqa: BLE001 - trafilatura logs and ignores bugs in its JSON-LD parser too
+        return meta
+    finally:
+        for script, text in oversized:
+            script.text = text  # extraction may still want the block as a last-resort source of text
 
 
 def call_with_deadline(work: Callable[[], object], timeout_seconds: float) -> object:

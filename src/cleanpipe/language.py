@@ -8,6 +8,8 @@ compare it with langdetect's own detector on every kind of text.
 """
 
 import functools
+import itertools
+import operator
 import re
 import threading
 
@@ -102,10 +104,20 @@ def _word_grams_cache(known: dict):
 def _word_grams(known: dict):
     """A word-to-n-grams function for ``known``, with an LRU cache of its own."""
     # The profile's own key strings, so cached n-grams share them instead of holding copies.
-    canonical = {gram: gram for gram in known}
+    canonical = {gram: gram for gram in known if gram != " "}  # langdetect never counts a lone space
+
+    get = canonical.get
 
     @functools.lru_cache(maxsize=WORD_CACHE_SIZE)
     def grams(padded: str) -> tuple[str, ...]:
+        if not any(map(str.isupper, padded[2:])):
+            # No capital after the first letter, so no acronym to skip: every window counts,
+            # in langdetect's order (at each character its 1-, 2- and 3-gram), built in C.
+            ones = map(get, padded[1:])
+            twos = map(get, map(operator.add, padded, padded[1:]))
+            threes = map(get, map(operator.add, map(operator.add, padded, padded[1:]), padded[2:]))
+            first = (next(ones), next(twos))  # the second character has no 3-gram yet
+            return tuple(filter(None, itertools.chain(first, itertools.chain.from_iterable(zip(ones, twos, threes)))))
         found = []
         capital_word = False
         for stop in range(2, len(padded) + 1):
