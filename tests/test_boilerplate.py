@@ -61,6 +61,27 @@ def test_first_paragraph_repeating_the_title_is_removed():
     assert doc.removed == [{"rule": TITLE_REPEAT, "text": "Harbour Bridge To Close", "para": 0}]
 
 
+@pytest.mark.parametrize("title, heading", [
+    ("Star Wars Jedi: Fallen Order review - shoots for the moon - VG247", "Star Wars Jedi: Fallen Order review – shoots for the moon"),
+    ("Opinion | Is Football Violence a Crime?", "Is Football Violence a Crime?"),
+    ('Remake de "I Cavalieri dello Zodiaco" per Netflix | Remember 80/90', "Remake de “I Cavalieri dello Zodiaco” per Netflix"),
+])
+def test_first_paragraph_repeating_the_title_without_its_site_name_is_removed(title, heading):
+    doc = strip([heading, "Story."], title=title)
+    assert doc.paragraphs == ["Story."]
+    assert doc.removed[0]["rule"] == TITLE_REPEAT
+
+
+def test_title_parts_too_short_to_be_a_headline_are_not_a_repeat():
+    # "Review | 16-inch MacBook Pro": "Review" alone is a section label, not the headline.
+    assert strip(["Review", "Story."], title="Review | 16-inch MacBook Pro").paragraphs == ["Review", "Story."]
+
+
+def test_a_first_paragraph_that_goes_on_past_the_title_stays():
+    body = ["Harbour bridge to close for a month while engineers repair the deck.", "Story."]
+    assert strip(body, title="Harbour bridge to close | Example News").paragraphs == body
+
+
 def test_title_repeat_only_at_the_top():
     assert strip(["Story.", "Harbour bridge to close"], title="Harbour bridge to close").removed == []
 

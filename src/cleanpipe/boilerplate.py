@@ -24,7 +24,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     paragraphs = doc.paragraphs
     count = len(paragraphs)
     kept = []
-    title = doc.title.casefold() if doc.title else None
+    titles = title_forms(doc.title) if doc.title else frozenset()
     candidates = rule_index(rules).candidates
     owner, owned = None, 0  # a list rule, and how many more paragraphs under it it owns
     for index, paragraph in enumerate(paragraphs):
@@ -32,7 +32,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
             owned -= 1
             doc.removed.append({"rule": owner.id, "text": paragraph, "para": index})
             continue
-        if index == 0 and paragraph.casefold() == title:
+        if index == 0 and _fold_title(paragraph) in titles:
             # HTML extraction keeps the h1: a first paragraph that repeats the title goes.
             doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": 0})
             continue
@@ -62,6 +62,38 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     doc.paragraphs = [paragraph for paragraph, _ in kept]
     doc.removed.sort(key=lambda removal: removal["para"])  # stable: document order
     return doc
+
+
+# A page title is often "Headline | Site" or "Section - Headline": these separate the parts.
+_TITLE_SEPARATORS = (" | ", " - ", " :: ", " // ", " · ")
+_TITLE_PART_MIN_CHARS = 10  # a shorter part is a site or section name, never the headline
+# Typographic variants the h1 and the <title> often disagree on, folded to one form.
+_TITLE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-"})
+
+
+def _fold_title(text: str) -> str:
+    """Case, quotes, dashes and whitespace folded, for comparing a heading with the title."""
+    return " ".join(text.translate(_TITLE_FOLD).casefold().split())
+
+
+def title_forms(title: str) -> frozenset[str]:
+    """The folded forms a repeated headline may take: the whole title, or it without a site
+    or section name split off at either end ("Headline | Site", "Opinion | Headline").
+
+    Args:
+        title: the document's title.
+
+    Returns:
+        The folded forms; a part shorter than ten characters (a site name) is not one.
+    """
+    folded = _fold_title(title)
+    forms = {folded}
+    for separator in _TITLE_SEPARATORS:
+        if separator in folded:
+            for part in (*folded.split(separator, 1), *folded.rsplit(separator, 1)):
+                if len(part) >= _TITLE_PART_MIN_CHARS:
+                    forms.add(part.strip())
+    return frozenset(forms)
 
 
 def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candidates, removed: list[dict]) -> None:
