@@ -107,3 +107,10 @@ def test_the_index_finds_exactly_the_rules_whose_gates_open_list_rules_first():
         assert sorted(r.id for r in found) == sorted(r.id for r in rules if r.gate(folded)), paragraph
         kinds = [r.kind == "list" for r in found]
         assert kinds == sorted(kinds, reverse=True)
+
+
+def test_every_rule_folder_is_packaged():
+    root = Path(__file__).resolve().parents[1]
+    packages = set(tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {f"cleanpipe.rules.{d.name}" for d in (root / "src" / "cleanpipe" / "rules").iterdir() if d.is_dir()}
+    assert folders <= packages, f"add to pyproject.toml's packages: {sorted(folders - packages)}"
