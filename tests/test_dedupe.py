@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 
 from cleanpipe.dedupe import DuplicateIndex, exact_key, signature, words
@@ -84,3 +87,17 @@ def test_fingerprint_equals_its_parts():
 
     key, signature_ = fingerprint(STORY, 128, 5)
     assert key == exact_key(STORY) and np.array_equal(signature_, sig(STORY))
+
+
+def test_importing_the_library_does_not_load_datasketch():
+    """datasketch loads scipy (~50 MB): only a process that fingerprints pays for it."""
+    code = (
+        "import sys, pkgutil, importlib, cleanpipe\n"
+        "for m in pkgutil.iter_modules(cleanpipe.__path__): importlib.import_module('cleanpipe.' + m.name)\n"
+        "print(sorted({n.split('.')[0] for n in sys.modules} & {'datasketch', 'scipy'}))\n"
+        "from cleanpipe.dedupe import fingerprint\n"
+        "fingerprint('one two three four five six', 16, 5)\n"
+        "print('datasketch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["[]", "True"]

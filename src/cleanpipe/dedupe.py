@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+# datasketch is imported where it is used: importing it loads scipy (~50 MB, 0.3 s), which
+# only processes that fingerprint or index articles need, not every `import cleanpipe`.
 
 _WORD = re.compile(r"\w+")
 _SEED = 1  # fixed, as is the scheme: signatures stored by earlier runs must stay comparable
@@ -20,15 +22,19 @@ _MASK32 = np.uint64(0xFFFFFFFF)  # affine32 MinHash takes 32-bit input hashes
 @functools.lru_cache(maxsize=4)
 def _permutations(num_perm: int):
     """MinHash permutation parameters, drawn once per size (drawing them costs ~4 ms)."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
 
 
-def _minhash(num_perm: int, hashvalues=None) -> MinHash:
+def _minhash(num_perm: int, hashvalues=None):
     """A MinHash sharing the cached permutations, optionally around stored hash values.
 
     Its inputs are shingle hashes already (see :func:`signature`), so its hash function is
     the identity.
     """
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME, hashvalues=hashvalues,
                    permutations=_permutations(num_perm), hashfunc=_identity)
 
@@ -100,6 +106,8 @@ class DuplicateIndex:
         # full signature. Banded for a lower threshold and weighted against misses: tuned
         # to the threshold itself, LSH would propose a pair at similarity 0.8 only 40% of
         # the time; this way it proposes it >99.9% of the time, for a few more checks.
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=max(0.1, threshold - 0.2), num_perm=num_perm, weights=(0.2, 0.8))
         self._added: list[tuple[str, str, np.ndarray]] = []  # since load: the next segment
 
