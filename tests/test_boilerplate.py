@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cleanpipe.boilerplate import TITLE_REPEAT, strip_boilerplate
+from cleanpipe.boilerplate import REPEATED_BLOCK, TITLE_REPEAT, strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.rules import load_rules
@@ -99,3 +99,21 @@ def test_tail_sweep_stops_at_content():
     note = "This article originally appeared on The Conversation."
     body = [note, "Story one.", "Story two.", "Story three.", "Share this article"]
     assert note in strip(body, config=Config(tail_window=3)).paragraphs
+
+
+STORY = [
+    "The council voted on Tuesday night to close the harbour bridge for a month of repairs.",
+    "Engineers found cracks in the deck during a routine inspection earlier this autumn.",
+    "Ferries will run every twenty minutes while the bridge is shut, the council said.",
+]
+
+
+def test_every_later_copy_of_a_repeated_story_goes_and_is_recorded_where_it_was():
+    doc = strip(["Story below.", *STORY, "2019-11-19T08:57:40+01:00", *STORY, "Harbour bridge", *STORY])
+    assert doc.paragraphs == ["Story below.", *STORY, "2019-11-19T08:57:40+01:00", "Harbour bridge"]
+    assert [(r["rule"], r["para"]) for r in doc.removed] == [(REPEATED_BLOCK, i) for i in (5, 6, 7, 9, 10, 11)]
+
+
+def test_a_copy_that_differs_in_one_paragraph_is_cut_only_where_it_repeats():
+    changed = [STORY[0], "Engineers found cracks in the deck during an inspection this autumn.", STORY[2]]
+    assert strip([*STORY, *changed]).paragraphs == [*STORY, *changed]

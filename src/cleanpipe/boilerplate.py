@@ -4,6 +4,7 @@ from cleanpipe.document import Document
 from cleanpipe.rules import Rule, rule_index
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
+REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy of a run of prose paragraphs
 
 
 def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int) -> Document:
@@ -59,6 +60,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         if remainder:
             kept.append((remainder, index))
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
+    _drop_repeated_blocks(kept, doc.removed)
     doc.paragraphs = [paragraph for paragraph, _ in kept]
     doc.removed.sort(key=lambda removal: removal["para"])  # stable: document order
     return doc
@@ -120,6 +122,59 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
             kept[position] = (remainder, index)
         survivors += 1
         position -= 1
+
+
+# A repeated run goes only when it repeats this many prose paragraphs: the article twice
+# over (an AMP, print or second container copy) is prose, while content that repeats runs
+# of short lines (a meal plan per day, spec bullets, "Available from Amazon / Buy Now"
+# boxes) has none; ScrapingHub's gold repeats such runs of up to 28 lines, never prose.
+_REPEAT_MIN_PROSE = 3
+_REPEAT_MAX_COPIES = 4  # earlier copies compared: bounds the cost on pages that repeat a line hundreds of times
+_PROSE_MIN_CHARS = 80  # a paragraph this long ending like a sentence is prose, not a label
+_PROSE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»")
+
+
+def _drop_repeated_blocks(kept: list[tuple[str, int]], removed: list[dict]) -> None:
+    """Remove each later verbatim copy of a run of paragraphs holding three prose paragraphs.
+
+    Paragraphs are compared with whitespace folded; those without a letter or digit
+    (separators such as "-") are skipped in the comparison and go with a copy they sit in.
+    A single repeated paragraph (a pull quote) or a run of short lines always stays.
+    """
+    keys = [" ".join(paragraph.split()) for paragraph, _ in kept]
+    positions = [i for i, key in enumerate(keys) if _has_word(key)]
+    words = [keys[i] for i in positions]
+    seen: dict[str, list[int]] = {}
+    drop: list[tuple[int, int]] = []
+    start = 0
+    while start < len(words):
+        length = max(1, _longest_earlier_copy(words, start, seen))
+        run = words[start : start + length]
+        if sum(len(w) >= _PROSE_MIN_CHARS and w.endswith(_PROSE_END) for w in run) >= _REPEAT_MIN_PROSE:
+            drop.append((positions[start], positions[start + length - 1]))
+        # Either way the run is stepped over whole: a run starting inside it repeats less.
+        for offset in range(length):
+            seen.setdefault(words[start + offset], []).append(start + offset)
+        start += length
+    for first, last in reversed(drop):
+        removed.extend({"rule": REPEATED_BLOCK, "text": p, "para": i} for p, i in kept[first : last + 1])
+        del kept[first : last + 1]
+
+
+def _longest_earlier_copy(words: list[str], start: int, seen: dict[str, list[int]]) -> int:
+    """Length of the longest run from ``start`` that repeats a run ending before ``start``."""
+    best = 0
+    for earlier in seen.get(words[start], ())[-_REPEAT_MAX_COPIES:]:
+        length = 0
+        while start + length < len(words) and earlier + length < start and words[earlier + length] == words[start + length]:
+            length += 1
+        best = max(best, length)
+    return best
+
+
+def _has_word(text: str) -> bool:
+    """Whether ``text`` holds a letter or a digit."""
+    return any(c.isalnum() for c in text)
 
 
 def _list_items(rule: Rule, header: str, paragraphs: list[str], index: int) -> int:
