@@ -1,9 +1,12 @@
 """Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
 
+import re
+
 from cleanpipe.document import Document
 from cleanpipe.rules import Rule, rule_index
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
+MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
 REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy of a run of prose paragraphs
 
 
@@ -27,15 +30,21 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     kept = []
     titles = title_forms(doc.title) if doc.title else frozenset()
     candidates = rule_index(rules).candidates
+    page_url = _fold_url(doc.url) if doc.url else None
+    if page_url and "/" not in page_url:
+        page_url = None  # a site's home page in a footer ("www.example.org") is its address, not leaked metadata
     owner, owned = None, 0  # a list rule, and how many more paragraphs under it it owns
     for index, paragraph in enumerate(paragraphs):
         if owned:
             owned -= 1
             doc.removed.append({"rule": owner.id, "text": paragraph, "para": index})
             continue
-        if index == 0 and _fold_title(paragraph) in titles:
-            # HTML extraction keeps the h1: a first paragraph that repeats the title goes.
-            doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": 0})
+        if is_machine_text(paragraph, page_url):
+            doc.removed.append({"rule": MACHINE_TEXT, "text": paragraph, "para": index})
+            continue
+        if not kept and _fold_title(paragraph) in titles:
+            # HTML extraction keeps the h1: the first paragraph left, repeating the title, goes.
+            doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": index})
             continue
         in_head = index < head_window
         in_tail = index >= count - tail_window
@@ -122,6 +131,36 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
             kept[position] = (remainder, index)
         survivors += 1
         position -= 1
+
+
+# Metadata that leaks into the text as a paragraph of its own: no article prints these alone.
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_IMAGE_URL = re.compile(r"https?://\S+\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?", re.IGNORECASE)
+
+
+def is_machine_text(paragraph: str, page_url: str | None) -> bool:
+    """Whether a paragraph is metadata, not prose: the page's own URL, an image URL, an ISO timestamp.
+
+    Args:
+        paragraph: one paragraph of the body.
+        page_url: the page's URL folded by ``_fold_url`` (None when unknown).
+
+    Returns:
+        True for "https://example.com/news/story-123" on that page, "https://cdn.example.com/a.png"
+        or "2019-11-19T08:57:40+01:00" alone; a sentence citing a link or a date is never one.
+    """
+    if len(paragraph) > 400 or " " in paragraph.strip():
+        return False
+    return bool(_ISO_TIMESTAMP.fullmatch(paragraph) or _IMAGE_URL.fullmatch(paragraph)
+                or (page_url is not None and _fold_url(paragraph) == page_url))
+
+
+def _fold_url(url: str) -> str:
+    """A URL without scheme, "www." and trailing slash, for comparing two spellings of it."""
+    url = url.strip()
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.").rstrip("/")
 
 
 # A repeated run goes only when it repeats this many prose paragraphs: the article twice
