@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cleanpipe.boilerplate import TITLE_REPEAT, strip_boilerplate
+from cleanpipe.boilerplate import MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.rules import load_rules
@@ -23,8 +23,8 @@ def test_every_shipped_language_has_a_case_file():
     assert {p.stem.removeprefix("boilerplate_") for p in CASE_FILES} >= set(Config().languages)
 
 
-def strip(paragraphs, title=None, config=Config()):
-    doc = Document("t", "text", title=title, paragraphs=list(paragraphs))
+def strip(paragraphs, title=None, config=Config(), url=None):
+    doc = Document("t", "text", title=title, url=url, paragraphs=list(paragraphs))
     return strip_boilerplate(doc, load_rules(config.languages), config.head_window, config.tail_window)
 
 
@@ -86,6 +86,39 @@ def test_title_repeat_only_at_the_top():
     assert strip(["Story.", "Harbour bridge to close"], title="Harbour bridge to close").removed == []
 
 
+def test_title_repeat_is_the_first_paragraph_left_after_removals():
+    doc = strip(["https://news.example.com/2019/harbour-bridge-to-close", "Harbour Bridge To Close", "Story."],
+                title="Harbour bridge to close", url="https://news.example.com/2019/harbour-bridge-to-close/")
+    assert doc.paragraphs == ["Story."]
+    assert [(r["rule"], r["para"]) for r in doc.removed] == [(MACHINE_TEXT, 0), (TITLE_REPEAT, 1)]
+
+
+@pytest.mark.parametrize("line", [
+    "2019-11-19T08:57:40+01:00",
+    "2024-03-01T12:00Z",
+    "https://static.example.com/image/5dd3a081-500-250/story.jpg",
+    "https://www.example.com/assets/images/logos/og-image-logo.png?w=1200",
+    "http://example.com/news/harbour-bridge-to-close",  # the page's own URL, another spelling
+])
+def test_metadata_alone_on_a_line_is_removed(line):
+    doc = strip(["Story.", line, "More story."], url="https://www.example.com/news/harbour-bridge-to-close")
+    assert doc.paragraphs == ["Story.", "More story."]
+    assert doc.removed == [{"rule": MACHINE_TEXT, "text": line, "para": 1}]
+
+
+@pytest.mark.parametrize("line", [
+    "The ruling, dated 2019-11-19T08:57:40+01:00 in the court record, was published on Tuesday.",
+    "https://www.example.com/news/another-story",  # a link to another page: may be a cited source
+    "http://amzn.to/2iJFhRj",
+    "www.example.com",  # the site's own home page in a press release footer
+    "See the chart at https://static.example.com/chart.png for the full figures.",
+])
+def test_dates_and_links_in_prose_or_to_other_pages_stay(line):
+    body = ["Story.", line, "More story."]
+    assert strip(body, url="https://www.example.com/news/harbour-bridge-to-close").paragraphs == body
+    assert strip(body, url="https://www.example.com/").paragraphs == body
+
+
 def test_tail_rules_see_the_tail_that_survives_stripping():
     note = "This article originally appeared on The Conversation."
     body = ["Story one.", "Story two.", "Story three.", note, "Share this article", "Advertisement", "Comments", "Follow us on Twitter"]
@@ -99,3 +132,21 @@ def test_tail_sweep_stops_at_content():
     note = "This article originally appeared on The Conversation."
     body = [note, "Story one.", "Story two.", "Story three.", "Share this article"]
     assert note in strip(body, config=Config(tail_window=3)).paragraphs
+
+
+STORY = [
+    "The council voted on Tuesday night to close the harbour bridge for a month of repairs.",
+    "Engineers found cracks in the deck during a routine inspection earlier this autumn.",
+    "Ferries will run every twenty minutes while the bridge is shut, the council said.",
+]
+
+
+def test_every_later_copy_of_a_repeated_story_goes_and_is_recorded_where_it_was():
+    doc = strip(["Story below.", *STORY, "Harbour news", *STORY, "Harbour bridge", *STORY])
+    assert doc.paragraphs == ["Story below.", *STORY, "Harbour news", "Harbour bridge"]
+    assert [(r["rule"], r["para"]) for r in doc.removed] == [(REPEATED_BLOCK, i) for i in (5, 6, 7, 9, 10, 11)]
+
+
+def test_a_copy_that_differs_in_one_paragraph_is_cut_only_where_it_repeats():
+    changed = [STORY[0], "Engineers found cracks in the deck during an inspection this autumn.", STORY[2]]
+    assert strip([*STORY, *changed]).paragraphs == [*STORY, *changed]

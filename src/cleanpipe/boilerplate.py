@@ -1,9 +1,13 @@
 """Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
 
+import re
+
 from cleanpipe.document import Document
 from cleanpipe.rules import Rule, rule_index
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
+MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
+REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy of a run of prose paragraphs
 
 
 def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int) -> Document:
@@ -26,15 +30,21 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     kept = []
     titles = title_forms(doc.title) if doc.title else frozenset()
     candidates = rule_index(rules).candidates
+    page_url = _fold_url(doc.url) if doc.url else None
+    if page_url and "/" not in page_url:
+        page_url = None  # a site's home page in a footer ("www.example.org") is its address, not leaked metadata
     owner, owned = None, 0  # a list rule, and how many more paragraphs under it it owns
     for index, paragraph in enumerate(paragraphs):
         if owned:
             owned -= 1
             doc.removed.append({"rule": owner.id, "text": paragraph, "para": index})
             continue
-        if index == 0 and _fold_title(paragraph) in titles:
-            # HTML extraction keeps the h1: a first paragraph that repeats the title goes.
-            doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": 0})
+        if is_machine_text(paragraph, page_url):
+            doc.removed.append({"rule": MACHINE_TEXT, "text": paragraph, "para": index})
+            continue
+        if not kept and _fold_title(paragraph) in titles:
+            # HTML extraction keeps the h1: the first paragraph left, repeating the title, goes.
+            doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": index})
             continue
         in_head = index < head_window
         in_tail = index >= count - tail_window
@@ -59,6 +69,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         if remainder:
             kept.append((remainder, index))
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
+    _drop_repeated_blocks(kept, doc.removed)
     doc.paragraphs = [paragraph for paragraph, _ in kept]
     doc.removed.sort(key=lambda removal: removal["para"])  # stable: document order
     return doc
@@ -120,6 +131,89 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
             kept[position] = (remainder, index)
         survivors += 1
         position -= 1
+
+
+# Metadata that leaks into the text as a paragraph of its own: no article prints these alone.
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_IMAGE_URL = re.compile(r"https?://\S+\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?", re.IGNORECASE)
+
+
+def is_machine_text(paragraph: str, page_url: str | None) -> bool:
+    """Whether a paragraph is metadata, not prose: the page's own URL, an image URL, an ISO timestamp.
+
+    Args:
+        paragraph: one paragraph of the body.
+        page_url: the page's URL folded by ``_fold_url`` (None when unknown).
+
+    Returns:
+        True for "https://example.com/news/story-123" on that page, "https://cdn.example.com/a.png"
+        or "2019-11-19T08:57:40+01:00" alone; a sentence citing a link or a date is never one.
+    """
+    if len(paragraph) > 400 or " " in paragraph.strip():
+        return False
+    return bool(_ISO_TIMESTAMP.fullmatch(paragraph) or _IMAGE_URL.fullmatch(paragraph)
+                or (page_url is not None and _fold_url(paragraph) == page_url))
+
+
+def _fold_url(url: str) -> str:
+    """A URL without scheme, "www." and trailing slash, for comparing two spellings of it."""
+    url = url.strip()
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.").rstrip("/")
+
+
+# A repeated run goes only when it repeats this many prose paragraphs: the article twice
+# over (an AMP, print or second container copy) is prose, while content that repeats runs
+# of short lines (a meal plan per day, spec bullets, "Available from Amazon / Buy Now"
+# boxes) has none; ScrapingHub's gold repeats such runs of up to 28 lines, never prose.
+_REPEAT_MIN_PROSE = 3
+_REPEAT_MAX_COPIES = 4  # earlier copies compared: bounds the cost on pages that repeat a line hundreds of times
+_PROSE_MIN_CHARS = 80  # a paragraph this long ending like a sentence is prose, not a label
+_PROSE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»")
+
+
+def _drop_repeated_blocks(kept: list[tuple[str, int]], removed: list[dict]) -> None:
+    """Remove each later verbatim copy of a run of paragraphs holding three prose paragraphs.
+
+    Paragraphs are compared with whitespace folded; those without a letter or digit
+    (separators such as "-") are skipped in the comparison and go with a copy they sit in.
+    A single repeated paragraph (a pull quote) or a run of short lines always stays.
+    """
+    keys = [" ".join(paragraph.split()) for paragraph, _ in kept]
+    positions = [i for i, key in enumerate(keys) if _has_word(key)]
+    words = [keys[i] for i in positions]
+    seen: dict[str, list[int]] = {}
+    drop: list[tuple[int, int]] = []
+    start = 0
+    while start < len(words):
+        length = max(1, _longest_earlier_copy(words, start, seen))
+        run = words[start : start + length]
+        if sum(len(w) >= _PROSE_MIN_CHARS and w.endswith(_PROSE_END) for w in run) >= _REPEAT_MIN_PROSE:
+            drop.append((positions[start], positions[start + length - 1]))
+        # Either way the run is stepped over whole: a run starting inside it repeats less.
+        for offset in range(length):
+            seen.setdefault(words[start + offset], []).append(start + offset)
+        start += length
+    for first, last in reversed(drop):
+        removed.extend({"rule": REPEATED_BLOCK, "text": p, "para": i} for p, i in kept[first : last + 1])
+        del kept[first : last + 1]
+
+
+def _longest_earlier_copy(words: list[str], start: int, seen: dict[str, list[int]]) -> int:
+    """Length of the longest run from ``start`` that repeats a run ending before ``start``."""
+    best = 0
+    for earlier in seen.get(words[start], ())[-_REPEAT_MAX_COPIES:]:
+        length = 0
+        while start + length < len(words) and earlier + length < start and words[earlier + length] == words[start + length]:
+            length += 1
+        best = max(best, length)
+    return best
+
+
+def _has_word(text: str) -> bool:
+    """Whether ``text`` holds a letter or a digit."""
+    return any(c.isalnum() for c in text)
 
 
 def _list_items(rule: Rule, header: str, paragraphs: list[str], index: int) -> int:
