@@ -1,6 +1,7 @@
 """Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
 
 import re
+from collections import Counter
 
 from cleanpipe.document import Document
 from cleanpipe.rules import Rule, rule_index
@@ -176,11 +177,18 @@ _PROSE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»")
 def _drop_repeated_blocks(kept: list[tuple[str, int]], removed: list[dict]) -> None:
     """Remove each later verbatim copy of a run of paragraphs holding three prose paragraphs.
 
-    Paragraphs are compared with whitespace folded; those without a letter or digit
-    (separators such as "-") are skipped in the comparison and go with a copy they sit in.
-    A single repeated paragraph (a pull quote) or a run of short lines always stays.
+    Paragraphs are compared as they are (split and the cuts fold their whitespace); those
+    without a letter or digit (separators such as "-") are skipped in the comparison and go
+    with a copy they sit in. A single repeated paragraph (a pull quote) or a run of short
+    lines always stays.
     """
-    keys = [" ".join(paragraph.split()) for paragraph, _ in kept]
+    keys = [paragraph for paragraph, _ in kept]
+    counts = Counter(keys)
+    if len(counts) == len(keys):
+        return  # no paragraph repeats, the common case: nothing to compare
+    # A copy and its original are disjoint runs holding three prose paragraphs each.
+    if sum(n for key, n in counts.items() if n > 1 and _is_prose(key)) < 2 * _REPEAT_MIN_PROSE:
+        return
     positions = [i for i, key in enumerate(keys) if _has_word(key)]
     words = [keys[i] for i in positions]
     seen: dict[str, list[int]] = {}
@@ -189,7 +197,7 @@ def _drop_repeated_blocks(kept: list[tuple[str, int]], removed: list[dict]) -> N
     while start < len(words):
         length = max(1, _longest_earlier_copy(words, start, seen))
         run = words[start : start + length]
-        if sum(len(w) >= _PROSE_MIN_CHARS and w.endswith(_PROSE_END) for w in run) >= _REPEAT_MIN_PROSE:
+        if sum(map(_is_prose, run)) >= _REPEAT_MIN_PROSE:
             drop.append((positions[start], positions[start + length - 1]))
         # Either way the run is stepped over whole: a run starting inside it repeats less.
         for offset in range(length):
@@ -209,6 +217,11 @@ def _longest_earlier_copy(words: list[str], start: int, seen: dict[str, list[int
             length += 1
         best = max(best, length)
     return best
+
+
+def _is_prose(paragraph: str) -> bool:
+    """Long enough and ending like a sentence."""
+    return len(paragraph) >= _PROSE_MIN_CHARS and paragraph.endswith(_PROSE_END)
 
 
 def _has_word(text: str) -> bool:

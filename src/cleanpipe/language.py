@@ -165,6 +165,8 @@ class _Detector(Detector):
         self.text += _SPACE_RUN.sub(" ", text[: self.max_text_length])
 
     def cleaning_text(self) -> None:
+        if self.text.isascii():
+            return  # no character of another script: nothing to drop
         classes = self.text.translate(_LATIN_CLASS)
         if classes.count("L") * 2 < classes.count("N"):
             self.text = self.text.translate(_DROP_A_TO_Z)

@@ -101,22 +101,31 @@ class RuleIndex:
         self.anywhere_by_first: dict[str, list[tuple[str, list[int]]]] = {}
         for literal, owners in self.anywhere.items():
             self.anywhere_by_first.setdefault(literal[0], []).append((literal, owners))
+        # The same, frozen into tuples for the hot loop, and each rule's place in the
+        # order candidates come out in.
+        self._anywhere = tuple(self.anywhere_by_first.items())
+        self._by_key = {key: tuple(literals.items()) for key, literals in self.by_key.items()}
+        self._rank = [(rule.kind != "list", position) for position, rule in enumerate(rules)]
 
     def candidates(self, folded: str) -> list[Rule]:
         """The rules whose gate opens on the case-folded paragraph: ``list`` rules first (a
         header such as "Read more" owns the headlines under it; alone, it falls to the
         ``line`` rules that take the bare label), then the rest, each in pack order."""
         positions = set(self.ungated)
-        for first, literals in self.anywhere_by_first.items():
+        for first, literals in self._anywhere:
             if first in folded:
                 for literal, owners in literals:
                     if literal in folded:
                         positions.update(owners)
-        for key in self.by_key.keys() & set(_WORD_START.findall(folded)):
-            for literal, owners in self.by_key[key].items():
+        by_key = self._by_key
+        for key in by_key.keys() & _WORD_START.findall(folded):
+            for literal, owners in by_key[key]:
                 if literal in folded:
                     positions.update(owners)
-        return sorted((self.rules[i] for i in positions), key=lambda r: (r.kind != "list", self.order[r.id]))
+        if not positions:
+            return []
+        rules = self.rules
+        return [rules[i] for i in sorted(positions, key=self._rank.__getitem__)]
 
 
 _INDEXES: dict[int, RuleIndex] = {}
