@@ -93,6 +93,8 @@ def test_a_literal_that_starts_with_a_letter_must_start_a_word(tmp_path):
     [rule] = load_rules(("xx",), (str(tmp_path),))
     assert rule.gate("she says so") and rule.gate("a caption(image: pa)")
     assert not rule.gate("three essays")
+    assert not rule.gate("essays and sayings")  # a word starting "say" elsewhere does not open it
+    assert rule.gate("(says") and rule.gate("says") and not rule.gate("_says")
 
 
 def test_the_index_finds_exactly_the_rules_whose_gates_open_list_rules_first():

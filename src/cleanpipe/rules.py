@@ -16,9 +16,8 @@ A pack is ``rules/<language>/<family>.toml``::
                               # or "tail" (last Config.tail_window paragraphs)
     literals = ["says"]       # cheap gate: one must occur (case-folded) before the regex runs;
                               # a literal that starts with a letter or digit must also
-                              # start a word ("says" does not open on "essays"), which
-                              # lets the engine find all candidate rules of a paragraph
-                              # from its word starts in one scan (see RuleIndex). Keep
+                              # start a word ("says" does not open on "essays"). All
+                              # literals are found in one scan (see RuleIndex). Keep
                               # literals selective: every pack is applied to every text.
     max_chars = 160           # optional: longer paragraphs are never this junk
     pattern = '''...'''       # Python regex
@@ -35,6 +34,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+import ahocorasick
 
 from cleanpipe.errors import ConfigError
 
@@ -60,51 +61,50 @@ class Rule:
     item_max_chars: int = 160
 
     def gate(self, folded: str) -> bool:
-        """True when one of the rule's literals occurs in the case-folded paragraph."""
+        """True when one of the rule's literals occurs in the case-folded paragraph (the
+        reference for :class:`RuleIndex`, which finds the same for all rules at once)."""
         if not self.literals:
             return True
-        starts = set(_WORD_START.findall(folded))
-        return any(lit in folded and (_literal_key(lit) is None or _literal_key(lit) in starts) for lit in self.literals)
+        return any(_find_literal(literal, folded) for literal in self.literals)
 
 
-_WORD_START = re.compile(r"\b\w{1,3}")  # the first three characters of every word
+def _starts_with_word_char(literal: str) -> bool:
+    """Whether ``literal`` must start a word: its first character is one of re's ``\\w``."""
+    return literal[0].isalnum() or literal[0] == "_"
 
 
-def _literal_key(literal: str) -> str | None:
-    """A literal's first three word characters if it starts with one (None: match anywhere)."""
-    match = _WORD_START.match(literal)
-    return match.group(0) if match else None
+def _find_literal(literal: str, folded: str) -> bool:
+    """Whether ``literal`` occurs in ``folded``, at a word start if it begins with a word character."""
+    if not _starts_with_word_char(literal):
+        return literal in folded
+    return re.search(r"(?<!\w)" + re.escape(literal), folded) is not None
 
 
 class RuleIndex:
-    """The rules of a pack set indexed by their literals' word starts.
+    """The rules of a pack set, found for a paragraph by one scan for all their literals.
 
-    A paragraph's candidate rules are found from one regex scan of its word starts and a
-    handful of substring checks, instead of checking every literal of every pack: with
-    ten languages loaded that is ~650 literals, ~120 us per paragraph checked one by one,
-    ~15 us this way.
+    An Aho-Corasick automaton (pyahocorasick, C) holds every literal of every pack, ~850
+    with ten languages loaded: one pass over a paragraph finds each occurrence, and only
+    those (about ten in a whole news article) are looked at in Python. Checking the literals
+    one by one would cost ~120 us a paragraph; scanning its word starts with a regex, ~15 us;
+    this, ~6 us (strip went from 0.47 to 0.24 ms an article, the same output on the 11,000
+    documents of the benchmark corpus).
     """
 
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
-        self.order = {rule.id: position for position, rule in enumerate(rules)}
-        self.ungated = tuple(i for i, rule in enumerate(rules) if not rule.literals)
-        self.by_key: dict[str, dict[str, list[int]]] = {}
-        self.anywhere: dict[str, list[int]] = {}
+        self.ungated = frozenset(i for i, rule in enumerate(rules) if not rule.literals)
+        owners: dict[str, list[int]] = {}
         for position, rule in enumerate(rules):
             for literal in rule.literals:
-                key = _literal_key(literal)
-                bucket = self.anywhere if key is None else self.by_key.setdefault(key, {})
-                bucket.setdefault(literal, []).append(position)
-        # Literals that may match anywhere ("(image", "[video]") grouped by their first
-        # character: most paragraphs hold none of the few, and then none is looked for.
-        self.anywhere_by_first: dict[str, list[tuple[str, list[int]]]] = {}
-        for literal, owners in self.anywhere.items():
-            self.anywhere_by_first.setdefault(literal[0], []).append((literal, owners))
-        # The same, frozen into tuples for the hot loop, and each rule's place in the
-        # order candidates come out in.
-        self._anywhere = tuple(self.anywhere_by_first.items())
-        self._by_key = {key: tuple(literals.items()) for key, literals in self.by_key.items()}
+                owners.setdefault(literal, []).append(position)
+        self._automaton = None
+        if owners:
+            self._automaton = ahocorasick.Automaton()
+            for literal, positions in owners.items():
+                self._automaton.add_word(literal, (len(literal) - 1, _starts_with_word_char(literal), tuple(positions)))
+            self._automaton.make_automaton()
+        # Each rule's place in the order candidates come out in: list rules first, then pack order.
         self._rank = [(rule.kind != "list", position) for position, rule in enumerate(rules)]
 
     def candidates(self, folded: str) -> list[Rule]:
@@ -112,16 +112,14 @@ class RuleIndex:
         header such as "Read more" owns the headlines under it; alone, it falls to the
         ``line`` rules that take the bare label), then the rest, each in pack order."""
         positions = set(self.ungated)
-        for first, literals in self._anywhere:
-            if first in folded:
-                for literal, owners in literals:
-                    if literal in folded:
-                        positions.update(owners)
-        by_key = self._by_key
-        for key in by_key.keys() & _WORD_START.findall(folded):
-            for literal, owners in by_key[key]:
-                if literal in folded:
-                    positions.update(owners)
+        if self._automaton is not None:
+            for end, (span, word_start, owners) in self._automaton.iter(folded):
+                start = end - span
+                if word_start and start:
+                    before = folded[start - 1]
+                    if before.isalnum() or before == "_":
+                        continue  # inside a word: "says" in "essays"
+                positions.update(owners)
         if not positions:
             return []
         rules = self.rules
