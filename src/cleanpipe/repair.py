@@ -100,4 +100,9 @@ def _needs_ftfy(text: str) -> bool:
     an HTML entity, or a character its other fixers change."""
     if _FIXER_TRIGGER.search(text) or ("&" in text and HTML_ENTITY_RE.search(text)):
         return True
-    return not text.isascii() and (is_bad(text) or _LINE_START_MOJIBAKE.search(text) is not None)
+    if text.isascii():
+        return False
+    if is_bad(text):
+        return True
+    # The MULTILINE scan tries every position; the substrings it needs are found at C speed.
+    return ("Ã " in text or "Â " in text) and _LINE_START_MOJIBAKE.search(text) is not None
