@@ -77,13 +77,10 @@ def extract_ngrams(text: str, known: dict) -> list[str]:
     as acronyms. A word's n-grams depend on the word alone, so they are cached.
     """
     normalized = text.translate(_NORMALIZED)
-    grams = _word_grams_cache(known)
-    result = []
+    followed, grams = _word_grams_cache(known)
     words = normalized.split(" ")
     last = words.pop()  # the one word no space follows, if the text does not end in one
-    for word in words:
-        if word:
-            result += grams(" " + word + " ")
+    result = list(itertools.chain.from_iterable(map(followed, filter(None, words))))  # the loop in C
     if last:
         result += grams(" " + last)
     return result
@@ -93,7 +90,8 @@ _gram_caches: dict[int, tuple[dict, object]] = {}  # id of a profile map -> (the
 
 
 def _word_grams_cache(known: dict):
-    """The cached word-to-n-grams function of one profile set (one per process in practice)."""
+    """The word-to-n-grams functions of one profile set (one per process in practice): the
+    cached one for a word a space follows, and the one for any padded word."""
     entry = _gram_caches.get(id(known))
     if entry is None or entry[0] is not known:
         entry = _gram_caches[id(known)] = (known, _word_grams(known))
@@ -101,13 +99,12 @@ def _word_grams_cache(known: dict):
 
 
 def _word_grams(known: dict):
-    """A word-to-n-grams function for ``known``, with an LRU cache of its own."""
+    """(n-grams of a word a space follows, LRU-cached; n-grams of any padded word) for ``known``."""
     # The profile's own key strings, so cached n-grams share them instead of holding copies.
     canonical = {gram: gram for gram in known if gram != " "}  # langdetect never counts a lone space
 
     get = canonical.get
 
-    @functools.lru_cache(maxsize=WORD_CACHE_SIZE)
     def grams(padded: str) -> tuple[str, ...]:
         if not any(map(str.isupper, padded[2:])):
             # No capital after the first letter, so no acronym to skip: every window counts,
@@ -136,7 +133,11 @@ def _word_grams(known: dict):
                     found.append(gram)
         return tuple(found)
 
-    return grams
+    @functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+    def followed(word: str) -> tuple[str, ...]:
+        return grams(" " + word + " ")
+
+    return followed, grams
 
 
 def _latin_class(ch: str) -> str:

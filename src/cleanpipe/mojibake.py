@@ -77,20 +77,23 @@ def _candidate_chars() -> str:
     return "".join(sorted(named | set(map(chr, range(128)))))
 
 
-def _build() -> re.Pattern:
-    """The rewritten BADNESS_RE."""
+def _build() -> tuple[re.Pattern, re.Pattern]:
+    """(the characters a match may start at, the rewritten BADNESS_RE tried at one of them)."""
     patterns, starts = [], set()
     for alternative in _alternatives(BADNESS_RE.pattern):
         rewritten, first = _rewrite(alternative)
         patterns += rewritten
         starts |= first
     start_class = "".join(re.escape(c) for c in sorted(starts))
-    return re.compile(f"(?=[{start_class}])(?:" + "|".join(patterns) + ")", re.VERBOSE)
+    return re.compile(f"[{start_class}]"), re.compile("(?:" + "|".join(patterns) + ")", re.VERBOSE)
 
 
-_FAST_BADNESS = _build()
+# A plain character class is scanned at C speed (~3 ns a character); the alternation is
+# tried only where one of its starting characters stands (a dozen places in an article).
+_STARTS, _FAST_BADNESS = _build()
 
 
 def is_bad(text: str) -> bool:
     """True when ``text`` looks like it holds mojibake; the same answer as ``ftfy.badness.is_bad``."""
-    return _FAST_BADNESS.search(text) is not None
+    match = _FAST_BADNESS.match  # lookbehinds still see the text before the position tried
+    return any(match(text, start.start()) for start in _STARTS.finditer(text))

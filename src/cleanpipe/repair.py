@@ -24,9 +24,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 # No-break and figure spaces become plain spaces: downstream tokenisers expect them.
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " ")
 _TRANSLATION = {**_INVISIBLE, **_SPACES}
-# The same characters as a regex: most texts have none, and a scan is far cheaper than
-# str.translate over non-ASCII text (~70 ns a character).
-_TRANSLATED_RE = re.compile("[" + "".join(map(chr, _TRANSLATION)) + "]")
+# Most texts have none of them: seven substring scans (~2 us an article) are far cheaper
+# than str.translate over non-ASCII text (~70 ns a character) or a regex class (~15 us).
+_TRANSLATED_CHARS = "".join(map(chr, _TRANSLATION))
 _MAX_PASSES = 4  # a fixed point comes after one pass for real text, two for contrived input
 
 
@@ -40,7 +40,7 @@ def repair_text(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for _ in range(_MAX_PASSES):
         text = _fix_text(text)
-        if not _TRANSLATED_RE.search(text):
+        if not any(char in text for char in _TRANSLATED_CHARS):
             return text
         text = text.translate(_TRANSLATION)
     return text
