@@ -201,33 +201,36 @@ class _Detector(Detector):
         getrandbits, count = self.random.getrandbits, len(ngrams)
         bits = count.bit_length()
         steps = np.empty((6, len(self.langlist)))  # row 0 the probabilities, then up to 5 factors
+        prob = steps[0]
+        # langdetect multiplies one n-gram's row at a time and checks convergence after steps
+        # 0, 5, 10, ...: the first block is one row, the others five, multiplied at once
+        first, rest = (steps[1:2], steps[:2]), (steps[1:6], steps)
         for _ in range(self.n_trial):
-            steps[0] = self._init_probability()
+            prob[:] = self._init_probability()
             alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
-            i, block = 0, 1  # langdetect multiplies one n-gram's row at a time and checks
-            while True:  # convergence after steps 0, 5, 10, ...: multiply a block at once
+            i, (factors, window) = 0, first
+            while True:
                 drawn = []
-                for _ in range(block):
+                for _ in range(len(factors)):
                     pick = getrandbits(bits)
                     while pick >= count:
                         pick = getrandbits(bits)
                     drawn.append(rows(ngrams[pick]))
-                factors = steps[1 : block + 1]
                 factors[:] = drawn
                 factors += weight
                 # reducing along the first axis multiplies in row order, as the step-by-step
                 # loop does, so every product rounds the same way
-                steps[0] = np.multiply.reduce(steps[: block + 1], axis=0)
-                i += block - 1
-                values = steps[0].tolist()
+                prob[:] = np.multiply.reduce(window, axis=0)
+                i += len(factors) - 1
+                values = prob.tolist()
                 total = sum(values)  # Python's sum, as langdetect's: same rounding
-                steps[0] /= total
+                prob /= total
                 # division rounds monotonically, so the largest quotient is the largest value's
                 if max(values) / total > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
                     break
-                i, block = i + 1, 5
-            for j, p in enumerate(steps[0].tolist()):
+                i, (factors, window) = i + 1, rest
+            for j, p in enumerate(prob.tolist()):
                 self.langprob[j] += p / self.n_trial
 
 
