@@ -44,6 +44,19 @@ def test_gzipped_text(tmp_path):
     assert doc.raw == b"Title\nBody"
 
 
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, 3 * 65536 + 7])
+def test_whole_files_are_read_to_the_last_byte_across_read_sizes(tmp_path, size):
+    body = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    (tmp_path / "a.html").write_bytes(body)
+    (tmp_path / "b.html.gz").write_bytes(gzip.compress(body))
+    assert [d.raw for d in read_all(tmp_path, "a.html") + read_all(tmp_path, "b.html.gz")] == [body, body]
+    # one byte over the limit, whichever read reaches it, is too large; exactly the limit is not
+    for name in ("a.html", "b.html.gz"):
+        if size:
+            assert read_all(tmp_path, name, max_file=size - 1)[0].reason == reasons.TOO_LARGE
+        assert read_all(tmp_path, name, max_file=size)[0].raw == body
+
+
 def test_truncated_gzip_is_rejected(tmp_path):
     (tmp_path / "a.txt.gz").write_bytes(gzip.compress(b"Title\nBody " * 500)[:-30])
     [reject] = read_all(tmp_path, "a.txt.gz")

@@ -86,18 +86,41 @@ def _open(path: Path | RemotePath, gzipped: bool):
     return gzip.open(path, "rb") if gzipped else open(path, "rb")
 
 
+# Reads of a gzip stream (or past a file's stated size) take this much at a time: asking
+# for the whole limit at once makes Python allocate that much for every file (5 MB: ~100 us
+# a 6 KB file, four times the read itself).
+_READ_CHUNK = 1 << 16
+
+
 def _read_whole(path: Path, gzipped: bool, limit: int) -> bytes:
     """Read a whole file, refusing more than ``limit`` bytes and damaged gzip streams."""
-    if not gzipped and path.stat().st_size > limit:
-        raise Rejected(reasons.TOO_LARGE, f"{path.stat().st_size} bytes > {limit}")
+    first = _READ_CHUNK
+    if not gzipped:
+        size = path.stat().st_size
+        if size > limit:
+            raise Rejected(reasons.TOO_LARGE, f"{size} bytes > {limit}")
+        first = size + 1  # one read to the end, and the short read that says it is the end
     try:
         with _open(path, gzipped) as handle:
-            data = handle.read(limit + 1)
+            data = _read_at_most(handle, limit + 1, first)
     except _GZIP_ERRORS as exc:
         raise _gzip_rejected(exc) from exc
     if len(data) > limit:
         raise Rejected(reasons.TOO_LARGE, f"more than {limit} bytes")
     return data
+
+
+def _read_at_most(handle, most: int, first: int) -> bytes:
+    """Up to ``most`` bytes of ``handle`` to its end, the first read ``first`` bytes long."""
+    chunks, total, size = [], 0, first
+    while total < most:
+        chunk = handle.read(min(size, most - total))
+        chunks.append(chunk)
+        total += len(chunk)
+        if len(chunk) < size:
+            break  # a buffered read returns less than asked only at the end of the stream
+        size = _READ_CHUNK
+    return b"".join(chunks)
 
 
 def _read_jsonl(path: Path, rel_path: str, gzipped: bool, limit: int) -> Iterator[Document | Reject]:
