@@ -150,3 +150,9 @@ def test_every_later_copy_of_a_repeated_story_goes_and_is_recorded_where_it_was(
 def test_a_copy_that_differs_in_one_paragraph_is_cut_only_where_it_repeats():
     changed = [STORY[0], "Engineers found cracks in the deck during an inspection this autumn.", STORY[2]]
     assert strip([*STORY, *changed]).paragraphs == [*STORY, *changed]
+
+
+def test_every_shipped_rule_is_exercised_by_a_case():
+    """A rule that no case fires can stop matching unnoticed (a typo in its pattern or literals)."""
+    fired = {rule for case in CASES for rule, _ in case["removed"]}
+    assert sorted(rule.id for rule in load_rules(Config().languages) if rule.id not in fired) == []
