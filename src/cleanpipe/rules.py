@@ -68,14 +68,14 @@ class Rule:
         return any(_find_literal(literal, folded) for literal in self.literals)
 
 
-def _starts_with_word_char(literal: str) -> bool:
-    """Whether ``literal`` must start a word: its first character is one of re's ``\\w``."""
-    return literal[0].isalnum() or literal[0] == "_"
+def _is_word_char(char: str) -> bool:
+    """Whether ``char`` is one of re's ``\\w``: a literal starting with one must start a word."""
+    return char.isalnum() or char == "_"
 
 
 def _find_literal(literal: str, folded: str) -> bool:
     """Whether ``literal`` occurs in ``folded``, at a word start if it begins with a word character."""
-    if not _starts_with_word_char(literal):
+    if not _is_word_char(literal[0]):
         return literal in folded
     return re.search(r"(?<!\w)" + re.escape(literal), folded) is not None
 
@@ -102,7 +102,7 @@ class RuleIndex:
         if owners:
             self._automaton = ahocorasick.Automaton()
             for literal, positions in owners.items():
-                self._automaton.add_word(literal, (len(literal) - 1, _starts_with_word_char(literal), tuple(positions)))
+                self._automaton.add_word(literal, (len(literal) - 1, _is_word_char(literal[0]), tuple(positions)))
             self._automaton.make_automaton()
         # Each rule's place in the order candidates come out in: list rules first, then pack order.
         self._rank = [(rule.kind != "list", position) for position, rule in enumerate(rules)]
@@ -115,10 +115,8 @@ class RuleIndex:
         if self._automaton is not None:
             for end, (span, word_start, owners) in self._automaton.iter(folded):
                 start = end - span
-                if word_start and start:
-                    before = folded[start - 1]
-                    if before.isalnum() or before == "_":
-                        continue  # inside a word: "says" in "essays"
+                if word_start and start and _is_word_char(folded[start - 1]):
+                    continue  # inside a word: "says" in "essays"
                 positions.update(owners)
         if not positions:
             return []
