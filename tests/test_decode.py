@@ -105,3 +105,13 @@ def test_control_characters_are_binary_however_the_text_is_decoded(data):
 @given(st.text())
 def test_control_bytes_in_utf8_count_the_control_characters(text):
     assert decode_module._control_bytes(text.encode("utf-8")) == len(decode_module._CONTROL_RE.findall(text))
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("The fee rose to £25 this year.\nResidents said the rise was unfair and hit the poorest hardest.", "cp1252"),
+    ("Zażółć gęślą jaźń, powiedział rzecznik urzędu miasta w Łodzi.", "cp1250"),
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy, řekl mluvčí radnice.", "cp1250"),
+])
+def test_a_pound_sign_is_not_read_as_a_polish_letter_and_polish_stays_polish(text, encoding):
+    # In cp1250 the cp1252 pound sign's byte is "Ł": "£25" must not come out as "Ł25".
+    assert decode_bytes(text.encode(encoding)) == (text, encoding)

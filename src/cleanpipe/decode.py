@@ -134,9 +134,28 @@ def _best_legacy_match(data: bytes):
     for match in matches:
         if match.encoding == "cp1252" and match.chaos == best.chaos and match.coherence == best.coherence:
             return match
-    if str(best) == _decode_or_none(data, "cp1252"):
+    western = _decode_or_none(data, "cp1252")
+    if str(best) == western:
         return _Named(best, "cp1252")  # the same text: name the commoner code page
+    if western is not None and _reads_western(western, str(best)):
+        return _Text(western, "cp1252")
     return best
+
+
+def _reads_western(western: str, other: str) -> bool:
+    """Whether a single-byte reading differs from cp1252's only outside words.
+
+    A pound sign in cp1252 is "Ł" in cp1250 ("£2" read as "Ł2"): where the two readings
+    differ, a Central European letter standing next to no other letter is a symbol misread,
+    while in Polish or Czech text the differing letters sit inside words ("Łódź", "gęślą").
+    """
+    if len(western) != len(other):
+        return False  # not a single-byte code page
+    last = len(other) - 1
+    for i, (a, b) in enumerate(zip(western, other)):
+        if a != b and b.isalpha() and ((i > 0 and other[i - 1].isalpha()) or (i < last and other[i + 1].isalpha())):
+            return False
+    return True
 
 
 def _codec_name(encoding: str) -> str:
@@ -153,6 +172,16 @@ def _decode_or_none(data: bytes, encoding: str) -> str | None:
         return data.decode(encoding)
     except UnicodeDecodeError:
         return None
+
+
+class _Text:
+    """Decoded text under the encoding that gave it, shaped like a charset match."""
+
+    def __init__(self, text: str, encoding: str):
+        self._text, self.encoding = text, encoding
+
+    def __str__(self) -> str:
+        return self._text
 
 
 class _Named:
