@@ -79,7 +79,7 @@ def test_junk_left_traps_lost_and_metadata_are_counted(tmp_path):
     assert a["left"] == ["[video] Play Video", "[credit] (Image: Getty)"]
     assert set(missed_goals(report)) == {
         "content_recall 0.5000 < 0.995", "boilerplate_removed 0.0000 < 0.98",
-        "traps_kept 0.0000 < 1.0", "exact_documents 0.0000 < 0.9"}
+        "traps_kept 0.0000 < 1.0", "exact_documents 0.0000 < 0.9", "language_accuracy 0.5000 < 1.0"}
 
 
 def test_a_document_missing_from_the_output_loses_its_content(tmp_path):
