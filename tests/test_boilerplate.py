@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cleanpipe.boilerplate import MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, strip_boilerplate
+from cleanpipe.boilerplate import HEAD_HEADLINE, MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.rules import load_rules
@@ -41,6 +41,24 @@ def test_case(case):
         p for p in case["body"] if p not in {text for _, text in case["removed"]}]
     assert doc.paragraphs == expected_kept
     assert strip(case["body"]).paragraphs == expected_kept
+
+
+HEAD_HEADLINE_CASES = json.loads((TESTS / "cases" / "structure_head_headline.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", HEAD_HEADLINE_CASES, ids=[c["name"] for c in HEAD_HEADLINE_CASES])
+def test_head_headline_case(case):
+    doc = strip(case["body"], title=case["title"])
+    assert [[r["rule"], r["text"]] for r in doc.removed] == case["removed"]
+    assert doc.paragraphs == [p for p in case["body"] if p not in {text for _, text in case["removed"]}]
+
+
+def test_head_headlines_go_only_from_text_scrapes_with_a_title():
+    body = HEAD_HEADLINE_CASES[0]["body"]
+    assert strip(body, title="Storm batters coast").removed[0]["rule"] == HEAD_HEADLINE
+    assert strip(body, title=None).removed == []  # no title: the first line may be the headline itself
+    html = Document("t", "html", title="Storm batters coast", paragraphs=list(body))
+    assert strip_boilerplate(html, load_rules(Config().languages), 4, 3).removed == []
 
 
 def test_removal_records_the_original_paragraph_index():

@@ -121,7 +121,7 @@ def test_s3_raw_to_s3_clean_writes_what_a_local_run_writes(s3, prefix, reference
     assert remote_text(s3, clean, "state/HEAD") == "1\n"
     assert json.loads(remote_text(s3, clean, "runs/first.json")) == summary
     state = {name.rsplit("/", 1)[-1] for name in s3.find(f"{clean.removeprefix('s3://')}/state")}
-    assert state == {"HEAD", "ledger-00001.jsonl", "dedupe-00001.npz", "stats-00001.json"}  # the finished plan is gone
+    assert state == {"HEAD", "ledger-00001.jsonl", "dedupe-00001.npz", "repeat-00001.npz", "stats-00001.json"}  # the finished plan is gone
 
 
 def test_s3_unchanged_tree_is_a_no_op_and_a_changed_object_is_reprocessed(s3, prefix):
@@ -241,7 +241,8 @@ def test_a_kept_work_dir_publishes_only_the_new_generation(s3, prefix, tmp_path)
         total = sum((run_batch(raw, space.local, plan.generation, b, CONFIG) for b in plan.batches), Stats())
         summary = commit_run(space.local, plan, total, CONFIG, "second", 1.0)
         published = space.publish()
-    assert published == [*summary["parts"], "state/dedupe-00002.npz", "state/ledger-00002.jsonl", "state/stats-00002.json",
+    assert published == [*summary["parts"], "state/dedupe-00002.npz", "state/ledger-00002.jsonl", "state/repeat-00002.npz",
+                         "state/stats-00002.json",
                          "state/HEAD", "runs/second.json"]
     assert remote_text(s3, clean, "state/HEAD") == "2\n"
     shutil.rmtree(work)

@@ -9,6 +9,7 @@ from cleanpipe.rules import Rule, rule_index
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
 MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
 REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy of a run of prose paragraphs
+HEAD_HEADLINE = "structure.head-headline"  # built in: a headline-shaped line between a scrape's title and its story
 
 
 def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int) -> Document:
@@ -69,9 +70,12 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                     break
         if remainder:
             kept.append((remainder, index))
+    if doc.kind == "text" and doc.title:
+        _drop_head_headlines(kept, head_window, doc.removed)
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
     _drop_repeated_blocks(kept, doc.removed)
     doc.paragraphs = [paragraph for paragraph, _ in kept]
+    doc.origins = [index for _, index in kept]
     doc.removed.sort(key=lambda removal: removal["para"])  # stable: document order
     return doc
 
@@ -132,6 +136,42 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
             kept[position] = (remainder, index)
         survivors += 1
         position -= 1
+
+
+# A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.
+_HEADLINE_MIN_WORDS, _HEADLINE_MAX_WORDS = 3, 20  # "Watch: flood water pours through high street" has 7
+_HEADLINE_MAX_CHARS = 160
+# First words of a byline or a dateline ("By Jane Smith", "Von Anna Weber"): they stand where a
+# video title does, but they name who wrote the story, and gold sets keep them.
+_BYLINE_WORDS = frozenset({"by", "von", "par", "por", "di", "door", "przez", "od", "автор", "автор:", "від"})
+
+
+def _drop_head_headlines(kept: list[tuple[str, int]], head_window: int, removed: list[dict]) -> None:
+    """Remove headline-shaped lines standing between a text scrape's title and its first prose paragraph.
+
+    A scrape's title is its first line; a second headline under it, before the story
+    starts, is a video player's or a teaser's ("Residents describe night of chaos as storm
+    hits coast"). Only paragraphs within the head window and before the first prose
+    paragraph are looked at, and only when prose follows: a story's subheadings come later,
+    and a body of short lines (a list, a poem) has no prose to stand above.
+    """
+    first_prose = next((i for i, (paragraph, _) in enumerate(kept) if _is_prose(paragraph)), None)
+    if not first_prose:
+        return
+    drop = [i for i, (paragraph, index) in enumerate(kept[:first_prose])
+            if index < head_window and _is_second_headline(paragraph)]
+    for i in reversed(drop):
+        paragraph, index = kept.pop(i)
+        removed.append({"rule": HEAD_HEADLINE, "text": paragraph, "para": index})
+
+
+def _is_second_headline(paragraph: str) -> bool:
+    """Short, capitalised, several words, not ending like a sentence, not a byline or a quote."""
+    words = paragraph.split()
+    return (_HEADLINE_MIN_WORDS <= len(words) <= _HEADLINE_MAX_WORDS and len(paragraph) <= _HEADLINE_MAX_CHARS
+            and (paragraph[0].isupper() or paragraph[0].isdigit())
+            and not paragraph.endswith(_SENTENCE_END)
+            and words[0].casefold() not in _BYLINE_WORDS)
 
 
 # Metadata that leaks into the text as a paragraph of its own: no article prints these alone.

@@ -71,6 +71,27 @@ class Config:
     """A cleaned body shorter than this is rejected as ``too_short``: two sentences is the
     least we call an article, and below it language detection is unreliable."""
 
+    min_sentence_words: int = 8
+    """A cleaned body needs one paragraph of at least this many words that ends like a
+    sentence (or of three times as many words), else it is rejected as ``boilerplate_only``:
+    a scrape of navigation links, menu labels or buttons has none, while the shortest news
+    paragraph ("Police said the man was arrested at the scene.") has eight or more. 0 turns
+    the check off."""
+
+    # --- site chrome that repeats across a source's documents ----------------
+    source_repeat_min_docs: int = 3
+    """A paragraph found, near-verbatim, in at least this many distinct articles of one source
+    (URL host, else the raw file's folder), in this run and earlier ones, is removed as
+    ``structure.source-repeat`` (see :mod:`cleanpipe.repeats`): two stories can share a quoted
+    statement, while chrome (promo, footer, follow-us line) stands in every story of a site.
+    0 turns the check off."""
+
+    source_repeat_min_share: float = 0.05
+    """... and in at least this share of the source's articles: in a large source (1,000
+    stories) a paragraph must recur 50 times, which a quote shared by a few follow-up stories
+    never does and a site's chrome always does; in a small one ``source_repeat_min_docs``
+    decides."""
+
     # --- language detection -------------------------------------------------
     language_seed: int = 0
     """Seed of langdetect's sampling, so the same text always gets the same answer."""

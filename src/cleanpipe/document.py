@@ -24,6 +24,7 @@ class Document:
     encoding: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
+    origins: list[int] = field(default_factory=list)  # after strip: each paragraph's index before stripping
     language: str | None = None
     language_score: float | None = None
 

@@ -43,7 +43,8 @@ from cleanpipe.config import Config
 from cleanpipe.dedupe import DuplicateIndex, fingerprint
 from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
-from cleanpipe.pipeline import Batch, build_stages, clean_documents, rules_for, split_batches
+from cleanpipe.pipeline import Batch, body_problem, build_stages, clean_documents, rules_for, split_batches
+from cleanpipe.repeats import SOURCE_REPEAT, RepeatCounts, group_key, paragraph_keys, source_group, strip_repeats
 from cleanpipe.read import discover, read_inputs
 from cleanpipe.stats import Stats
 from cleanpipe.storage import (ARTICLES_DIR, HEAD_FILE, LOCK_FILE, PLAN_FILE, REJECTS_DIR, RUNS_DIR, STAGING_DIR,
@@ -234,7 +235,15 @@ def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch
         for rel in batch.paths
         for item in read_inputs(raw_dir, rel, config.max_file_bytes, config.max_record_bytes)
     )
-    articles, rejects = clean_documents(items, build_stages(config), stats)
+    repeat_keys, origins, groups = [], [], []
+
+    def paragraph_keys_of(doc) -> None:
+        group = source_group(doc.source, doc.url)
+        groups.append(group_key(group))
+        repeat_keys.append(paragraph_keys(group, doc.paragraphs))
+        origins.append(doc.origins or list(range(len(doc.paragraphs))))
+
+    articles, rejects = clean_documents(items, build_stages(config), stats, on_article=paragraph_keys_of)
     started = time.perf_counter()
     fingerprints = [fingerprint(a["text"], config.minhash_perm, config.shingle_words) for a in articles]
     keys = [key for key, _ in fingerprints]
@@ -247,7 +256,12 @@ def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch
     try:
         tmp = stem.with_suffix(".sigs.npz.tmp")
         with open(tmp, "wb") as handle:
-            np.savez(handle, keys=np.array(keys, dtype=str), sigs=sigs)
+            np.savez(handle, keys=np.array(keys, dtype=str), sigs=sigs,
+                     ids=np.array([a["id"] for a in articles], dtype=str),
+                     groups=np.array(groups, dtype=np.int64),
+                     counts=np.array([len(k) for k in repeat_keys], dtype=np.int64),
+                     paragraph_keys=np.array([k for ks in repeat_keys for k in ks], dtype=np.int64),
+                     origins=np.array([o for os_ in origins for o in os_], dtype=np.int64))
         tmp.replace(stem.with_suffix(".sigs.npz"))
     except OSError as exc:
         raise RetryIO(f"writing {stem}.sigs.npz: {exc}") from exc
@@ -301,40 +315,80 @@ def commit_run(clean_dir: str | Path, plan: Plan, stats: Stats, config: Config, 
 
 
 def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
-    """The commit proper (see the module docstring); returns stats with duplicates moved out."""
+    """The commit proper (see the module docstring); returns stats with duplicates moved out.
+
+    Two passes over the staged batches: the first decides duplicates and counts paragraphs
+    per source from the staged signatures alone; the second reads each batch's records once,
+    removes source repeats, and writes the final parts.
+    """
     state = clean / STATE_DIR
     stage_dir = _staging(clean, plan.generation)
     index = DuplicateIndex(config.dedupe_threshold, config.minhash_perm)
+    earlier_repeats = RepeatCounts()
     for generation in range(1, committed_generation(clean) + 1):
         segment = state / f"dedupe-{generation:05d}.npz"
         if segment.exists():
             index.load_segment(segment)
+        segment = state / f"repeat-{generation:05d}.npz"
+        if segment.exists():
+            earlier_repeats.load_segment(segment)
     stats = Stats.from_dict(stats.to_dict())
     stats.parts = []
-    ledger_entries = []
+
+    # Pass 1: duplicates, and per-source paragraph counts over the articles kept.
+    run_repeats = RepeatCounts()
+    duplicates: dict[str, dict] = {}  # id -> its duplicate reject
+    paragraph_keys_of: dict[int, tuple[list, list]] = {}  # batch -> per article (keys, origins)
     for batch in plan.batches:
-        stem = stage_dir / f"part-{batch.index:05d}"
-        articles = _read_jsonl(stem.with_suffix(".articles.jsonl"))
-        rejects = _read_jsonl(stem.with_suffix(".rejects.jsonl"))
-        with np.load(stem.with_suffix(".sigs.npz")) as staged:
-            keys, sigs = list(staged["keys"]), staged["sigs"]
-        inputs = Counter(r["source"].split("#")[0] for r in articles + rejects)
-        kept = []
-        for article, key, sig in zip(articles, keys, sigs):
+        with np.load(_staged(stage_dir, batch, ".sigs.npz")) as staged:
+            keys, sigs, ids = list(staged["keys"]), staged["sigs"], [str(i) for i in staged["ids"]]
+            groups, counts = staged["groups"].tolist(), staged["counts"].tolist()
+            flat_keys, flat_origins = staged["paragraph_keys"].tolist(), staged["origins"].tolist()
+        per_article, start = [], 0
+        for article_id, key, sig, group, count in zip(ids, keys, sigs, groups, counts):
+            article_keys, article_origins = flat_keys[start:start + count], flat_origins[start:start + count]
+            start += count
+            per_article.append((article_keys, article_origins))
             # A changed input keeps its id: its earlier version is not a story it copies.
-            duplicate = index.find(str(key), sig, exclude=article["id"])
+            duplicate = index.find(str(key), sig, exclude=article_id)
             if duplicate is None:
-                index.add(article["id"], str(key), sig)
-                kept.append(article)
+                index.add(article_id, str(key), sig)
+                run_repeats.add_article(group, article_keys)
                 continue
-            stats.articles -= 1
-            stats.languages[article["language"]] -= 1
-            stats.duplicates += 1
-            rejects.append({
-                "id": article["id"], "source": article["source"], "reason": reasons.DUPLICATE,
+            duplicates[article_id] = {
+                "reason": reasons.DUPLICATE,
                 "detail": f"{duplicate.kind} duplicate (similarity {duplicate.similarity}) of {duplicate.of}",
                 "duplicate_of": duplicate.of,
-            })
+            }
+        paragraph_keys_of[batch.index] = per_article
+    repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share)
+
+    # Pass 2: the final parts.
+    ledger_entries = []
+    for batch in plan.batches:
+        articles = _read_jsonl(_staged(stage_dir, batch, ".articles.jsonl"))
+        rejects = _read_jsonl(_staged(stage_dir, batch, ".rejects.jsonl"))
+        inputs = Counter(r["source"].split("#")[0] for r in articles + rejects)
+        kept = []
+        for article, (article_keys, article_origins) in zip(articles, paragraph_keys_of.pop(batch.index)):
+            outcome = duplicates.get(article["id"])
+            if outcome is None:
+                left = strip_repeats(article, article_keys, article_origins, repeated)
+                if left is None:
+                    kept.append(article)
+                    continue
+                stats.removals[SOURCE_REPEAT] += len(article_keys) - len(left)
+                problem = body_problem(left, True, config.min_chars, config.min_sentence_words)
+                if problem is None:
+                    kept.append(article)
+                    continue
+                outcome = {"reason": problem[0], "detail": f"{problem[1]} (after removing source repeats)"}
+                stats.rejects[problem[0]] += 1
+            else:
+                stats.duplicates += 1
+            stats.articles -= 1
+            stats.languages[article["language"]] -= 1
+            rejects.append({"id": article["id"], "source": article["source"], **outcome})
         rejects.sort(key=lambda r: _source_order(r["source"]))
         name = part_name(plan.generation, batch.index)
         for folder, records in ((ARTICLES_DIR, kept), (REJECTS_DIR, rejects)):
@@ -353,11 +407,20 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
         ledger_entries.extend({"path": rel, **ledger.get(rel, {}), **plan.files[rel]} for rel in touched)
     stats.languages = +stats.languages
     index.save_segment(state / f"dedupe-{plan.generation:05d}.npz")
+    try:
+        run_repeats.save_segment(state / f"repeat-{plan.generation:05d}.npz")
+    except OSError as exc:
+        raise RetryIO(f"writing {state}/repeat-{plan.generation:05d}.npz: {exc}") from exc
     write_jsonl(state / f"ledger-{plan.generation:05d}.jsonl", ledger_entries)
     write_json(state / f"stats-{plan.generation:05d}.json", stats.to_dict())  # for a retried commit
     _write_head(state, plan.generation)  # the commit point
     _clear_plan(clean, plan)
     return stats
+
+
+def _staged(stage_dir: Path, batch: Batch, suffix: str) -> Path:
+    """A staged file of one batch."""
+    return (stage_dir / f"part-{batch.index:05d}").with_suffix(suffix)
 
 
 def _write_head(state: Path, generation: int) -> None:

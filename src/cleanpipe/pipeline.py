@@ -42,7 +42,7 @@ def build_stages(config: Config) -> list[Stage]:
         ("repair", repair),
         ("split", split_paragraphs),
         ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window)),
-        ("length", partial(require_length, min_chars=config.min_chars)),
+        ("length", partial(require_body, min_chars=config.min_chars, min_sentence_words=config.min_sentence_words)),
         ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars,
                              trials=config.language_trials)),
         ("language-filter", partial(filter_language, keep=config.keep_languages, drop=config.drop_languages)),
@@ -69,14 +69,44 @@ def repair(doc: Document) -> Document:
     return doc
 
 
-def require_length(doc: Document, min_chars: int) -> Document:
-    """Stage: reject bodies that cleaning left empty or too short to be an article."""
-    length = sum(len(p) for p in doc.paragraphs)
-    if length == 0:
-        raise Rejected(reasons.EMPTY, "nothing left after cleaning")
-    if length < min_chars:
-        raise Rejected(reasons.TOO_SHORT, f"{length} characters after cleaning < {min_chars}")
+def require_body(doc: Document, min_chars: int, min_sentence_words: int) -> Document:
+    """Stage: reject bodies that cleaning left empty, with no sentence, or too short to be an article."""
+    problem = body_problem(doc.paragraphs, bool(doc.removed), min_chars, min_sentence_words)
+    if problem:
+        raise Rejected(*problem)
     return doc
+
+
+_SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "»", "“", "’", "'", ")")
+
+
+def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sentence_words: int) -> tuple[str, str] | None:
+    """Why a cleaned body is not an article, as ``(reason, detail)``, or None when it is one.
+
+    Args:
+        paragraphs: the body left after stripping.
+        stripped: whether cleaning removed anything (an empty body is then ``boilerplate_only``).
+        min_chars: the shortest body kept.
+        min_sentence_words: a body needs one paragraph of this many words ending like a
+            sentence (or of three times as many words): a page of links, buttons or menu
+            labels has none (0 turns the check off).
+    """
+    length = sum(len(p) for p in paragraphs)
+    if length == 0:
+        if stripped:
+            return reasons.BOILERPLATE_ONLY, "cleaning removed every paragraph"
+        return reasons.EMPTY, "nothing left after cleaning"
+    if length < min_chars:
+        return reasons.TOO_SHORT, f"{length} characters after cleaning < {min_chars}"
+    if min_sentence_words and not any(_is_sentence(p, min_sentence_words) for p in paragraphs):
+        return reasons.BOILERPLATE_ONLY, f"no paragraph reads as a sentence of {min_sentence_words}+ words"
+    return None
+
+
+def _is_sentence(paragraph: str, min_words: int) -> bool:
+    """Enough words, ending like a sentence; or three times as many words, however it ends."""
+    words = paragraph.count(" ") + 1
+    return words >= 3 * min_words or (words >= min_words and paragraph.rstrip().endswith(_SENTENCE_ENDS))
 
 
 def filter_language(doc: Document, keep: tuple[str, ...], drop: tuple[str, ...]) -> Document:
@@ -88,11 +118,13 @@ def filter_language(doc: Document, keep: tuple[str, ...], drop: tuple[str, ...])
 
 # --- the loop -----------------------------------------------------------------------
 
-def clean_documents(items: Iterable[Document | Reject], stages: list[Stage], stats: Stats) -> tuple[list[dict], list[dict]]:
+def clean_documents(items: Iterable[Document | Reject], stages: list[Stage], stats: Stats,
+                    on_article: Callable[[Document], None] | None = None) -> tuple[list[dict], list[dict]]:
     """Run every document through the stages; return (article records, reject records).
 
     A stage's Rejected becomes a reject with its reason; any other exception becomes an
-    ``internal_error`` reject, so one bad document never stops the batch.
+    ``internal_error`` reject, so one bad document never stops the batch. ``on_article``,
+    if given, sees each finished document before it becomes a record.
     """
     articles, rejects = [], []
     clock = time.perf_counter
@@ -123,6 +155,8 @@ def clean_documents(items: Iterable[Document | Reject], stages: list[Stage], sta
         stats.languages[doc.language] += 1
         for removal in doc.removed:
             stats.removals[removal["rule"]] += 1
+        if on_article is not None:
+            on_article(doc)
         articles.append(doc.to_record())
     return articles, rejects
 

@@ -4,6 +4,7 @@ BINARY = "binary"  # NUL bytes or control characters: not text
 UNDECODABLE = "undecodable"  # no character encoding fits the bytes
 EMPTY = "empty"  # nothing but whitespace in the input
 TOO_SHORT = "too_short"  # cleaned body under Config.min_chars
+BOILERPLATE_ONLY = "boilerplate_only"  # cleaning removed everything, or left no sentence (links, buttons)
 TOO_LARGE = "too_large"  # file or record over Config.max_file_bytes / max_record_bytes
 TRUNCATED = "truncated"  # a gzip stream that ends early
 CORRUPT = "corrupt"  # a gzip stream that is not gzip at all
@@ -22,6 +23,7 @@ REJECT_REASONS = (
     UNDECODABLE,
     EMPTY,
     TOO_SHORT,
+    BOILERPLATE_ONLY,
     TOO_LARGE,
     TRUNCATED,
     CORRUPT,

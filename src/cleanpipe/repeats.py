@@ -1,0 +1,179 @@
+"""Source repeats: a paragraph that recurs in many documents of one source is site chrome.
+
+Rules catch junk by its wording; a feed brings outlets and wordings no rule has seen. What
+every outlet's chrome has in common is that it repeats: the same newsletter promo, footer,
+cookie sentence or "follow us" line stands in story after story of one site, while story
+text does not (CCNet and Dolma remove web boilerplate the same way). So the commit of a run
+counts, per source, in how many distinct kept articles each paragraph occurs, and removes
+the paragraphs that reach the threshold, with the rule ``structure.source-repeat``.
+
+- **Source**: the URL's host without ``www.`` when the record has a URL, else the folder
+  of the raw file (``en/daily-gazette/``); a JSONL feed's lines without URLs share their
+  file's folder.
+- **Near-verbatim**: paragraphs are compared casefolded, punctuation dropped and every run
+  of digits read as one digit, so "Comments (12)" and "Comments (3)", or a footer whose
+  year changes, are one paragraph.
+- **Counted after duplicates**: near-duplicate copies of one story are rejected before the
+  count, so a story republished three times does not read as chrome.
+- **Deterministic**: the count covers the whole run (plus earlier runs, from
+  ``state/repeat-<G>.npz``) before any article is changed, so the output does not depend on
+  how the run was split into batches. Articles written by earlier runs are not rewritten.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+
+SOURCE_REPEAT = "structure.source-repeat"
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def source_group(source: str, url: str | None) -> str:
+    """The source a document belongs to: its URL's host, else its raw file's folder.
+
+    Args:
+        source: the record's source (``path`` or ``path#N``).
+        url: the record's URL, or None.
+
+    Returns:
+        ``"host:example.com"`` or ``"folder:en/daily-gazette"`` (``"folder:"`` at the top).
+    """
+    if url:
+        host = url.split("://", 1)[-1].split("/", 1)[0].split("@")[-1].split(":")[0].lower()
+        if host:
+            return "host:" + host.removeprefix("www.")
+    path = source.partition("#")[0]
+    return "folder:" + path.rpartition("/")[0]
+
+
+def normalise(paragraph: str) -> str:
+    """A paragraph as repeats compare it: casefolded, punctuation dropped, digit runs as ``0``."""
+    return " ".join(_NOT_WORD.sub(" ", _DIGITS.sub("0", paragraph.casefold())).split())
+
+
+def paragraph_keys(group: str, paragraphs: list[str]) -> list[int]:
+    """One 63-bit key per paragraph, for ``(group, normalised paragraph)``.
+
+    A paragraph with no letter or digit gets key 0, which is never counted.
+    """
+    prefix = group.encode("utf-8") + b"\0"
+    keys = []
+    for paragraph in paragraphs:
+        text = normalise(paragraph)
+        if not text:
+            keys.append(0)
+            continue
+        digest = hashlib.blake2b(prefix + text.encode("utf-8"), digest_size=8).digest()
+        keys.append((int.from_bytes(digest, "little") >> 1) or 1)
+    return keys
+
+
+def group_key(group: str) -> int:
+    """A 63-bit key for a source group."""
+    return int.from_bytes(hashlib.blake2b(group.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+
+
+class RepeatCounts:
+    """In how many distinct articles of its source each paragraph key occurs, across runs.
+
+    Counts are kept as sorted numpy arrays (about 20 bytes a distinct paragraph), so a run
+    of 100,000 articles holds a few tens of MB, not a dict of millions of entries.
+    """
+
+    def __init__(self) -> None:
+        self._keys = [np.zeros(0, np.int64)]
+        self._groups = [np.zeros(0, np.int64)]
+        self._counts = [np.zeros(0, np.int64)]
+        self._group_keys = [np.zeros(0, np.int64)]
+        self._group_docs = [np.zeros(0, np.int64)]
+
+    def add_article(self, group: int, keys: list[int]) -> None:
+        """Count one kept article: each distinct non-zero key once."""
+        distinct = np.unique(np.array([k for k in keys if k], dtype=np.int64))
+        self._keys.append(distinct)
+        self._groups.append(np.full(len(distinct), group, np.int64))
+        self._counts.append(np.ones(len(distinct), np.int64))
+        self._group_keys.append(np.array([group], np.int64))
+        self._group_docs.append(np.ones(1, np.int64))
+
+    def load_segment(self, path: str | Path) -> None:
+        """Add the counts an earlier generation saved."""
+        with np.load(path) as segment:
+            self._keys.append(segment["keys"])
+            self._groups.append(segment["groups"])
+            self._counts.append(segment["counts"])
+            self._group_keys.append(segment["group_keys"])
+            self._group_docs.append(segment["group_docs"])
+
+    def _merged(self) -> tuple[np.ndarray, ...]:
+        """Keys, groups and counts summed per key; group keys and documents summed per group."""
+        keys, first, inverse = np.unique(np.concatenate(self._keys), return_index=True, return_inverse=True)
+        counts = np.bincount(inverse, weights=np.concatenate(self._counts), minlength=len(keys)).astype(np.int64)
+        groups = np.concatenate(self._groups)[first]
+        group_keys, group_inverse = np.unique(np.concatenate(self._group_keys), return_inverse=True)
+        group_docs = np.bincount(group_inverse, weights=np.concatenate(self._group_docs),
+                                 minlength=len(group_keys)).astype(np.int64)
+        return keys, groups, counts, group_keys, group_docs
+
+    def repeated(self, min_docs: int, min_share: float) -> frozenset[int]:
+        """Keys found in at least ``min_docs`` articles and ``min_share`` of their source's articles.
+
+        Args:
+            min_docs: the fewest distinct articles a chrome paragraph occurs in (0: none is).
+            min_share: the least share of the source's articles it occurs in.
+
+        Returns:
+            The keys to remove.
+        """
+        if min_docs <= 0:
+            return frozenset()
+        keys, groups, counts, group_keys, group_docs = self._merged()
+        docs_of_group = group_docs[np.searchsorted(group_keys, groups)] if len(keys) else np.zeros(0, np.int64)
+        chosen = (counts >= min_docs) & (counts >= min_share * docs_of_group)
+        return frozenset(int(k) for k in keys[chosen])
+
+    def save_segment(self, path: str | Path) -> None:
+        """Write these counts, merged, as a ``state/repeat-<G>.npz`` segment (temporary name, then renamed)."""
+        keys, groups, counts, group_keys, group_docs = self._merged()
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as handle:
+            np.savez(handle, keys=keys, groups=groups, counts=counts, group_keys=group_keys, group_docs=group_docs)
+        tmp.replace(path)
+
+    def __add__(self, other: "RepeatCounts") -> "RepeatCounts":
+        both = RepeatCounts()
+        for name in ("_keys", "_groups", "_counts", "_group_keys", "_group_docs"):
+            setattr(both, name, getattr(self, name) + getattr(other, name))
+        return both
+
+
+def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: frozenset[int]) -> list[str] | None:
+    """Remove a record's paragraphs whose keys are repeated; record each removal.
+
+    Args:
+        record: an article record; its ``text`` and ``removed`` are rewritten in place.
+        keys: the key of each of its paragraphs, in order.
+        origins: each paragraph's index in the body before stripping (``removed[].para``).
+        repeated: keys from :meth:`RepeatCounts.repeated`.
+
+    Returns:
+        The paragraphs left when something was removed, else None (the record is unchanged).
+    """
+    if not repeated or not any(k in repeated for k in keys):
+        return None
+    paragraphs = record["text"].split("\n\n")
+    kept = []
+    removed = record["removed"]
+    for paragraph, key, origin in zip(paragraphs, keys, origins):
+        if key in repeated:
+            removed.append({"rule": SOURCE_REPEAT, "text": paragraph, "para": origin})
+        else:
+            kept.append(paragraph)
+    removed.sort(key=lambda removal: removal["para"])  # stable: document order, as strip leaves it
+    record["text"] = "\n\n".join(kept)
+    return kept
