@@ -1,8 +1,9 @@
 """Build the dev set's raw files and gold JSONL from the labelled sources in source/.
 
-Run from the repository root: ``.venv/bin/python tests/devset/build.py``. The sources are
-the single place the dev set is written; raw/ and gold.jsonl are generated from them and
-committed, and tests/test_evaluate.py checks they are in step.
+Run from the repository root: ``.venv/bin/python tests/devset/build.py [SET_DIR]`` (default:
+this folder; ``tests/heldout`` is the held-out set, built the same way). The sources are the
+single place a set is written; raw/ and gold.jsonl are generated from them and committed,
+and tests/test_evaluate.py checks they are in step.
 
 Source markup, one paragraph per line (blank lines and lines starting with ``#`` skipped):
 
@@ -14,6 +15,7 @@ Source markup, one paragraph per line (blank lines and lines starting with ``#``
 """
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -68,14 +70,17 @@ def build(root: Path = HERE) -> tuple[dict[str, str], str]:
     return raws, gold
 
 
-def main() -> int:
-    """Write raw/ and gold.jsonl next to this script."""
-    raws, gold = build()
+def main(argv: list[str] | None = None) -> int:
+    """Write raw/ and gold.jsonl of a set (its folder, default this one) from its source/."""
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]).resolve() if args else HERE
+    raws, gold = build(root)
+    shutil.rmtree(root / "raw", ignore_errors=True)  # a document dropped from the sources leaves no file behind
     for relative, text in raws.items():
-        target = HERE / "raw" / relative
+        target = root / "raw" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    (HERE / "gold.jsonl").write_text(gold, encoding="utf-8")
+    (root / "gold.jsonl").write_text(gold, encoding="utf-8")
     print(f"{len(raws)} documents", file=sys.stderr)
     return 0
 
