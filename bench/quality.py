@@ -4,7 +4,11 @@ Runs every page of ScrapingHub's article-extraction-benchmark and of trafilatura
 evaluation set through (a) ``trafilatura.extract`` with default settings, the baseline, and
 (b) cleanpipe's HTML stages (decode, extract, repair, split, strip) as the library runs
 them, then scores both with each benchmark's published metric (``cleanpipe.scoring``).
-Prints a table and writes it to ``bench/results/quality.md``.
+It also runs the two labelled text sets through a whole ``cleanpipe`` run and scores them
+with ``cleanpipe eval``'s measures: the dev set (``tests/devset``, which rule writers read
+and tune on) and the held-out set (``tests/heldout``, written by someone who never read the
+rules, and never read by those who write them). Prints the tables and writes them to
+``bench/results/quality.md``.
 
     python bench/quality.py [--data ../shared/data] [--jobs 2] [--sweep] [--dump FILE]
 
@@ -14,6 +18,7 @@ over cleanpipe's own ``EXTRACT_OPTIONS``) and adds a table of what each would ch
 
 import argparse
 import gzip
+import tempfile
 import json
 import multiprocessing
 import platform
@@ -28,6 +33,8 @@ from cleanpipe import extract
 from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.errors import Rejected
+from cleanpipe.evaluate import GOALS as EVAL_GOALS, load_gold, load_output, missed_goals, score as score_gold
+from cleanpipe.ingest import run as run_folder
 from cleanpipe.pipeline import build_stages
 from cleanpipe.scoring import SnippetCounts, shingle_score, snippet_counts, snippet_score
 
@@ -159,6 +166,37 @@ def sweep_table(scores: dict, variants) -> list[str]:
     return lines
 
 
+LABELLED_SETS = {  # name -> folder holding raw/ and gold.jsonl
+    "dev set (rules tuned on it)": Path(__file__).resolve().parent.parent / "tests" / "devset",
+    "held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout",
+}
+EVAL_MEASURES = ("content_recall", "boilerplate_removed", "traps_kept", "exact_documents",
+                 "boilerplate_only_rejected", "language_accuracy")
+
+
+def labelled_table() -> list[str]:
+    """Each labelled text set through a whole ``cleanpipe run`` (no Prefect), scored as ``cleanpipe eval`` does."""
+    header = "| set | documents | " + " | ".join(m.replace("_", " ") for m in EVAL_MEASURES) + " | goals |"
+    lines = [header, "|---" * (len(EVAL_MEASURES) + 3) + "|"]
+    leaks = []
+    for name, folder in LABELLED_SETS.items():
+        if not (folder / "gold.jsonl").exists():
+            lines.append(f"| {name} | (missing: {folder}) |" + " |" * (len(EVAL_MEASURES) + 1))
+            continue
+        with tempfile.TemporaryDirectory() as out:
+            run_folder(folder / "raw", out, Config(), run_id="bench-quality")
+            report = score_gold(load_gold(folder / "gold.jsonl"), load_output(out))
+        overall = report["overall"]
+        cells = [f"{overall[m]['rate']:.4f} ({overall[m]['hit']}/{overall[m]['total']})" for m in EVAL_MEASURES]
+        missed = missed_goals(report)
+        lines.append(f"| {name} | {report['documents_scored']} | " + " | ".join(cells)
+                     + f" | {'all met' if not missed else 'missed: ' + '; '.join(missed)} |")
+        leaks.append(f"{name}: junk left per family: " + (", ".join(
+            f"{family} {sum(i['count'] for i in items)}" for family, items in report["leaked"].items()) or "none"))
+    goals = ", ".join(f"{m.replace('_', ' ')} >= {v}" for m, v in EVAL_GOALS.items())
+    return lines + [""] + [f"- {leak}" for leak in leaks] + [f"- goals (`cleanpipe eval --goals`): {goals}"]
+
+
 def git_commit() -> str:
     """The checked-out commit, marked when the library differs from it, for the results header."""
     try:
@@ -196,6 +234,8 @@ def main(argv=None) -> int:
     if variants:
         lines += ["", "Each of trafilatura's other options, one at a time, over cleanpipe's (differences from the first row):", ""]
         lines += sweep_table(scores, variants)
+    lines += ["", "## Labelled text sets: a whole `cleanpipe run`, scored by `cleanpipe eval`", ""]
+    lines += labelled_table()
     print("\n".join(lines))
     header = [
         "# Extraction quality: cleanpipe's HTML path vs plain trafilatura",
