@@ -163,15 +163,29 @@ def paired(raw_dir: str, out_dir: str, paths: list[str], chunk: int, other: str,
     return {"docs": len(paths), **seconds, "rss_mb": _peak_rss_mb()}
 
 
-def ingest_run(raw_dir: str, clean_dir: str) -> dict:
+def ingest_run(raw_dir: str, clean_dir: str, overrides: dict | None = None) -> dict:
     """``cleanpipe run --no-prefect``: plan, batches, duplicates, commit, in this process."""
     from cleanpipe.config import Config
     from cleanpipe.ingest import run
 
     _warm(0)
     started = time.perf_counter()
-    summary = run(raw_dir, clean_dir, Config())
-    return {"seconds": time.perf_counter() - started, "inputs": summary["inputs_seen"], "rss_mb": _peak_rss_mb()}
+    summary = run(raw_dir, clean_dir, Config(**(overrides or {})))
+    return {"seconds": time.perf_counter() - started, "inputs": summary["inputs_seen"], "rss_mb": _peak_rss_mb(),
+            "articles": summary["articles"]}
+
+
+# The checks that generalise removal beyond the rule packs (issue 11), switched off to price them.
+GENERALISING_OFF = {"source_repeat_min_docs": 0, "min_sentence_words": 0}
+
+
+def generalising_cost(raw_dir: str, tmp: Path, rounds: int = 2) -> dict:
+    """Whole runs with the source-repeat and sentence checks on and off, in turn; the fastest of each."""
+    on, off = [], []
+    for number in range(rounds):
+        off.append(in_one_worker(ingest_run, raw_dir, str(tmp / f"checks-off-{number}"), GENERALISING_OFF)["seconds"])
+        on.append(in_one_worker(ingest_run, raw_dir, str(tmp / f"checks-on-{number}"))["seconds"])
+    return {"on": min(on), "off": min(off), "rounds": rounds}
 
 
 def extract_only(raw_dir: str, paths: list[str], with_metadata: bool = False) -> dict:
@@ -322,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("text", "cleanpipe run --no-prefect (ledger, duplicates, commit), 1 process", whole["inputs"], whole["seconds"],
                      whole["inputs"] / whole["seconds"], None, [whole["rss_mb"]], whole["inputs"] / whole["seconds"] / naive_rate))
         print(f"ingest.run: {whole['inputs'] / whole['seconds']:.1f} docs/s", flush=True)
+        whole["generalising"] = generalising_cost(str(text_dir), tmp)
+        print(f"source repeats + sentence check: {whole['generalising']['on'] / whole['generalising']['off']:.3f}x", flush=True)
 
         agreement = language_agreement(text_dir, one["languages"], args.batch_files, 2)
         print(f"language agreement: {agreement['share']:.4f}", flush=True)
@@ -442,6 +458,10 @@ def render(args, manifest, defaults, rows, one, two, html, whole, versus_naive, 
         ("peak RSS per worker < 400 MB", f"{max(rss):.0f} MB over the cleanpipe worker runs and the whole run (the alternating HTML process,"
          f" which also runs both trafilatura baselines: {versus_extract['rss_mb']:.0f} MB)", max(rss) < 400),
     ]
+    cost = whole["generalising"]
+    goals.append(("source repeats and the sentence check cost <= 10% of a whole run",
+                  f"{cost['on'] / cost['off'] - 1:+.1%} (cleanpipe run --no-prefect, {cost['on']:.1f} s on vs {cost['off']:.1f} s"
+                  f" off, fastest of {cost['rounds']} in turn)", cost["on"] <= 1.1 * cost["off"]))
     if scale:
         tenth = scale["tenth"]
         flat = max(scale["rss_mb"]) <= max(tenth["rss_mb"]) * 1.05 + 10
