@@ -43,21 +43,23 @@ def test_case(case):
     assert strip(case["body"]).paragraphs == expected_kept
 
 
-HEAD_HEADLINE_CASES = json.loads((TESTS / "cases" / "structure_head_headline.json").read_text("utf-8"))
+STRUCTURE_CASES = json.loads((TESTS / "cases" / "structure.json").read_text("utf-8"))
 
 
-@pytest.mark.parametrize("case", HEAD_HEADLINE_CASES, ids=[c["name"] for c in HEAD_HEADLINE_CASES])
-def test_head_headline_case(case):
-    doc = strip(case["body"], title=case["title"])
+@pytest.mark.parametrize("case", STRUCTURE_CASES, ids=[c["name"] for c in STRUCTURE_CASES])
+def test_structure_case(case):
+    """Built-in checks by position and shape: what goes (with its rule) and what stays."""
+    doc = Document("t", "text", title=case["title"], from_html=case.get("from_html", False), paragraphs=list(case["body"]))
+    doc = strip_boilerplate(doc, load_rules(Config().languages), Config().head_window, Config().tail_window)
     assert [[r["rule"], r["text"]] for r in doc.removed] == case["removed"]
     assert doc.paragraphs == [p for p in case["body"] if p not in {text for _, text in case["removed"]}]
 
 
 def test_head_headlines_go_only_from_text_scrapes_with_a_title():
-    body = HEAD_HEADLINE_CASES[0]["body"]
+    body = STRUCTURE_CASES[0]["body"]
     assert strip(body, title="Storm batters coast").removed[0]["rule"] == HEAD_HEADLINE
     assert strip(body, title=None).removed == []  # no title: the first line may be the headline itself
-    html = Document("t", "html", title="Storm batters coast", paragraphs=list(body))
+    html = Document("t", "text", from_html=True, title="Storm batters coast", paragraphs=list(body))
     assert strip_boilerplate(html, load_rules(Config().languages), 4, 3).removed == []
 
 

@@ -22,7 +22,7 @@ from conftest import FIXTURES
 def test_main_text_and_metadata_from_a_page():
     html = (FIXTURES / "raw_mixed" / "page.html").read_text("utf-8")
     doc = extract_html(Document("page.html", "html", text=html))
-    assert doc.kind == "text"
+    assert doc.kind == "text" and doc.from_html  # strip tells a page's text from a scrape's by this
     assert doc.title == "Harbour bridge to close for six weeks of repairs"
     assert doc.published == "2024-03-12"
     assert doc.url == "https://coastal-gazette.example/news/harbour-bridge-repairs"
@@ -46,6 +46,7 @@ def test_page_without_main_text_is_no_content():
 def test_plain_text_passes_through():
     doc = Document("a.txt", "text", text="<b>not html</b>")
     assert extract_html(doc).text == "<b>not html</b>"
+    assert not doc.from_html
 
 
 # --- the per-document time limit -------------------------------------------------------

@@ -70,7 +70,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                     break
         if remainder:
             kept.append((remainder, index))
-    if doc.kind == "text" and doc.title:
+    if not doc.from_html and doc.title:
         _drop_head_headlines(kept, head_window, doc.removed)
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
     _drop_repeated_blocks(kept, doc.removed)

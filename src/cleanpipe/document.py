@@ -16,6 +16,7 @@ class Document:
     kind: str  # "text" or "html"
     raw: bytes | None = None  # undecoded input; None when the input was already a string
     title_in_text: bool = False  # plain-text scrape: the first non-empty line is the title
+    from_html: bool = False  # the text was extracted from a page (kind is "text" after extraction)
     text: str = ""
     title: str | None = None
     url: str | None = None

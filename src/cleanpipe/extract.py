@@ -62,6 +62,7 @@ def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
     doc.url = doc.url or meta.url
     doc.published = doc.published or meta.date
     doc.kind = "text"
+    doc.from_html = True
     return doc
 
 
