@@ -18,7 +18,7 @@ from pydantic import Field
 
 from cleanpipe.config import load_config
 from cleanpipe.errors import RetryIO
-from cleanpipe.ingest import Plan, commit_run, new_run_id, plan_run, run_batch, run_lock
+from cleanpipe.ingest import Plan, commit_run, new_run_id, plan_run, run_batch, run_lock, work_bytes
 from cleanpipe.pipeline import Batch, rules_for
 from cleanpipe.report import summary_markdown
 from cleanpipe.stats import Stats
@@ -86,10 +86,15 @@ def clean_articles(
     # A remote clean_dir is worked on in a local folder, published at the end (cleanpipe.storage).
     with open_workspace(clean_dir) as space, run_lock(space.local):
         work = plan(raw_dir, space, config)
-        futures = [clean_batch.submit(raw_dir, space.local, work.generation, batch, config) for batch in work.batches]
         total = Stats()
-        for future in futures:
-            total = total + future.result()
+        if work_bytes(work) < config.parallel_min_bytes:
+            # Too little work to pay for worker processes: the batches run here, one by one.
+            for batch in work.batches:
+                total = total + clean_batch(raw_dir, space.local, work.generation, batch, config)
+        else:
+            futures = [clean_batch.submit(raw_dir, space.local, work.generation, batch, config) for batch in work.batches]
+            for future in futures:
+                total = total + future.result()
         summary = commit(space.local, work, total, config, run_id, time.perf_counter() - started)
         publish(space)
     report = summary_markdown(summary)

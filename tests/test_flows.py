@@ -13,6 +13,7 @@ from cleanpipe.config import Config
 from cleanpipe.errors import ConfigError, RetryIO
 from cleanpipe.ingest import run
 from cleanpipe.pipeline import Batch
+from cleanpipe.read import discover
 from cleanpipe_flows.runners import task_runner
 
 from conftest import FIXTURES
@@ -45,6 +46,33 @@ def test_flow_output_equals_the_in_process_run(tmp_path):
     assert saved == summary
 
 
+class CountingRunner(ThreadPoolTaskRunner):
+    """A thread runner that counts the task runs sent to it."""
+
+    submitted = 0
+
+    def submit(self, *args, **kwargs):
+        CountingRunner.submitted += 1
+        return super().submit(*args, **kwargs)
+
+    def duplicate(self):
+        return type(self)(max_workers=self._max_workers)
+
+
+def test_a_small_run_cleans_in_the_flows_process_and_a_large_one_uses_the_runner(tmp_path):
+    flow = flow_module.clean_articles.with_options(task_runner=CountingRunner(max_workers=2))
+    CountingRunner.submitted = 0
+    small = flow(str(MIXED), str(tmp_path / "small"), batch_files=3)
+    assert CountingRunner.submitted == 0  # 12 small files: no worker would pay for its start
+    always_parallel = tmp_path / "parallel.toml"
+    always_parallel.write_text("parallel_min_bytes = 0\n")
+    large = flow(str(MIXED), str(tmp_path / "large"), str(always_parallel), batch_files=3)
+    assert CountingRunner.submitted == -(-len(discover(MIXED)) // 3)  # one task run per batch of 3 files
+    for folder in ("articles", "rejects"):
+        assert parts(tmp_path / "small" / folder) == parts(tmp_path / "large" / folder)
+    assert small["articles"] == large["articles"]
+
+
 def test_batches_run_in_a_process_per_core_by_default():
     runner = flow_module.clean_articles.task_runner
     assert isinstance(runner, ProcessPoolTaskRunner) and runner._max_workers >= 1
@@ -57,7 +85,9 @@ def test_batches_on_an_existing_dask_cluster_give_the_same_output(tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
         on_dask = flow_module.clean_articles.with_options(task_runner=task_runner(dask_address=cluster.scheduler_address))
-        summary = on_dask(str(MIXED), str(tmp_path / "dask"), batch_files=3)
+        always_parallel = tmp_path / "parallel.toml"
+        always_parallel.write_text("parallel_min_bytes = 0\n")  # the fixture is far too small to be sent out otherwise
+        summary = on_dask(str(MIXED), str(tmp_path / "dask"), str(always_parallel), batch_files=3)
         tasks_per_worker = client.run(lambda dask_worker: dask_worker.state.transition_counter)
     assert len(tasks_per_worker) == 2 and sum(tasks_per_worker.values()) > 0  # the cluster did the work
     run(MIXED, tmp_path / "local", Config(batch_files=3))

@@ -130,6 +130,13 @@ class Config:
     batch_bytes: int = 64_000_000
     """Bytes of raw input per batch: bounds a worker's memory when files are large."""
 
+    parallel_min_bytes: int = 16_000_000
+    """Under Prefect, a run reading less raw input than this runs its batches in the flow's
+    own process instead of sending them to worker processes: a worker costs 3-5 s to spawn,
+    import and load its language profiles, while a core cleans 4-7 MB of text or HTML a
+    second (bench/results/throughput.md), so below ~16 MB the workers would not pay for
+    their start. 0 always uses the task runner."""
+
 
 def load_config(path: str | Path | None = None, **overrides) -> Config:
     """Build a :class:`Config` from defaults, an optional TOML file, then keyword overrides.

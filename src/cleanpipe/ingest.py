@@ -209,6 +209,11 @@ def prepare_run(raw_dir: str | Path, clean_dir: str | Path, config: Config) -> P
     return plan
 
 
+def work_bytes(plan: Plan) -> int:
+    """Raw bytes the plan's batches read (a file of unknown size counts as 0)."""
+    return sum(plan.files.get(rel, {}).get("size", 0) for batch in plan.batches for rel in batch.paths)
+
+
 # --- batches ------------------------------------------------------------------------
 
 def _staging(clean_dir: str | Path, generation: int) -> Path:
