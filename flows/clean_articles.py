@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
@@ -20,6 +21,7 @@ from cleanpipe.config import load_config
 from cleanpipe.errors import RetryIO
 from cleanpipe.ingest import Plan, commit_run, new_run_id, plan_run, run_batch, run_lock, work_bytes
 from cleanpipe.pipeline import Batch, rules_for
+from cleanpipe.progress import Progress
 from cleanpipe.report import summary_markdown
 from cleanpipe.stats import Stats
 from cleanpipe.storage import Workspace, open_workspace
@@ -87,14 +89,20 @@ def clean_articles(
     with open_workspace(clean_dir) as space, run_lock(space.local):
         work = plan(raw_dir, space, config)
         total = Stats()
+        progress = Progress()  # the console of whoever runs the flow: a bar on a terminal, a line now and then in a log
+        progress.start(len(work.batches))
         if work_bytes(work) < config.parallel_min_bytes:
             # Too little work to pay for worker processes: the batches run here, one by one.
             for batch in work.batches:
-                total = total + clean_batch(raw_dir, space.local, work.generation, batch, config)
+                stats = clean_batch(raw_dir, space.local, work.generation, batch, config)
+                total = total + stats
+                progress.advance(stats)
         else:
             futures = [clean_batch.submit(raw_dir, space.local, work.generation, batch, config) for batch in work.batches]
-            for future in futures:
-                total = total + future.result()
+            for future in as_completed(futures):
+                stats = future.result()
+                total = total + stats
+                progress.advance(stats)
         summary = commit(space.local, work, total, config, run_id, time.perf_counter() - started)
         publish(space)
     report = summary_markdown(summary)

@@ -80,8 +80,9 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.no_prefect:
         from cleanpipe.ingest import run
+        from cleanpipe.progress import Progress
 
-        summary = run(args.raw_dir, args.clean_dir, config)
+        summary = run(args.raw_dir, args.clean_dir, config, progress=Progress())
     else:
         for key, value in _PREFECT_DEFAULTS.items():
             os.environ.setdefault(key, value)

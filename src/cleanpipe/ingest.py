@@ -45,6 +45,7 @@ from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
 from cleanpipe.pipeline import Batch, body_problem, build_stages, clean_documents, rules_for, split_batches
 from cleanpipe.repeats import SOURCE_REPEAT, RepeatCounts, group_key, paragraph_keys, source_group, strip_repeats
+from cleanpipe.progress import Progress
 from cleanpipe.read import discover, read_inputs
 from cleanpipe.stats import Stats
 from cleanpipe.storage import (ARTICLES_DIR, HEAD_FILE, LOCK_FILE, PLAN_FILE, REJECTS_DIR, RUNS_DIR, STAGING_DIR,
@@ -497,7 +498,7 @@ def plan_run(raw_dir: str | Path, space: Workspace, config: Config) -> Plan:
 
 
 def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str | None = None,
-        work_dir: str | Path | None = None) -> dict:
+        work_dir: str | Path | None = None, progress: Progress | None = None) -> dict:
     """Clean the new and changed files of ``raw_dir`` into ``clean_dir``, in this process.
 
     Args:
@@ -508,6 +509,7 @@ def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str 
         config: the run's configuration.
         run_id: name of the summary file; defaults to a UTC timestamp.
         work_dir: local working folder for a remote ``clean_dir``; a temporary one by default.
+        progress: told of each finished batch (the command line shows it on the console).
 
     Returns:
         The run summary; its counts add up:
@@ -523,8 +525,13 @@ def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str 
     with open_workspace(clean_dir, work_dir) as space, run_lock(space.local):
         plan = plan_run(raw_dir, space, config)
         total = Stats()
+        if progress is not None:
+            progress.start(len(plan.batches))
         for batch in plan.batches:
-            total = total + run_batch(raw_dir, space.local, plan.generation, batch, config)
+            stats = run_batch(raw_dir, space.local, plan.generation, batch, config)
+            total = total + stats
+            if progress is not None:
+                progress.advance(stats)
         summary = commit_run(space.local, plan, total, config, run_id, time.perf_counter() - started)
         space.publish()
         return summary
