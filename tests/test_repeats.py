@@ -9,8 +9,9 @@ from cleanpipe.ingest import run
 from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, group_key, normalise, paragraph_keys, source_group,
                                strip_repeats)
 
-# Chrome no rule pack knows: only its recurrence gives it away.
-PROMO = "Get the Harbour Courier's morning briefing delivered before 7am every weekday"
+# Chrome no rule pack knows: only its recurrence gives it away. (A sign-up call such as "Get
+# the Harbour Courier's morning briefing delivered ..." is en.consent.signup-cta's now.)
+PROMO = "The Harbour Courier: independent local news for Southport and the islands since 1889"
 STORIES = [
     ("Ferry timetable cut for winter", [
         "The island ferry will run four crossings a day from November, down from seven, the operator said on Monday.",
