@@ -111,16 +111,17 @@ def test_a_malformed_gold_line_is_refused_with_its_line_number(tmp_path, line, m
         load_gold(path)
 
 
-def test_devset_sources_build_the_committed_raw_files_and_gold():
+@pytest.mark.parametrize("folder", [DEVSET, TESTS / "heldout"], ids=["devset", "heldout"])
+def test_set_sources_build_the_committed_raw_files_and_gold(folder):
     spec = importlib.util.spec_from_file_location("devset_build", DEVSET / "build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    raws, gold = build.build(DEVSET)
-    assert (DEVSET / "gold.jsonl").read_text("utf-8") == gold
-    committed = {p.relative_to(DEVSET / "raw").as_posix() for p in (DEVSET / "raw").rglob("*.txt")}
+    raws, gold = build.build(folder)
+    assert (folder / "gold.jsonl").read_text("utf-8") == gold
+    committed = {p.relative_to(folder / "raw").as_posix() for p in (folder / "raw").rglob("*.txt")}
     assert committed == set(raws)
     for relative, text in raws.items():
-        assert (DEVSET / "raw" / relative).read_text("utf-8") == text
+        assert (folder / "raw" / relative).read_text("utf-8") == text
 
 
 @pytest.fixture(scope="module")
