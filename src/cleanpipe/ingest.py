@@ -344,29 +344,24 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
     # Pass 1: duplicates, and per-source paragraph counts over the articles kept.
     run_repeats = RepeatCounts()
     duplicates: dict[str, dict] = {}  # id -> its duplicate reject
-    paragraph_keys_of: dict[int, tuple[list, list]] = {}  # batch -> per article (keys, origins)
     for batch in plan.batches:
         with np.load(_staged(stage_dir, batch, ".sigs.npz")) as staged:
             keys, sigs, ids = list(staged["keys"]), staged["sigs"], [str(i) for i in staged["ids"]]
-            groups, counts = staged["groups"].tolist(), staged["counts"].tolist()
-            flat_keys, flat_origins = staged["paragraph_keys"].tolist(), staged["origins"].tolist()
-        per_article, start = [], 0
-        for article_id, key, sig, group, count in zip(ids, keys, sigs, groups, counts):
-            article_keys, article_origins = flat_keys[start:start + count], flat_origins[start:start + count]
-            start += count
-            per_article.append((article_keys, article_origins))
+            groups, counts, flat_keys = staged["groups"], staged["counts"], staged["paragraph_keys"]
+        kept = np.ones(len(ids), bool)
+        for position, (article_id, key, sig) in enumerate(zip(ids, keys, sigs)):
             # A changed input keeps its id: its earlier version is not a story it copies.
             duplicate = index.find(str(key), sig, exclude=article_id)
             if duplicate is None:
                 index.add(article_id, str(key), sig)
-                run_repeats.add_article(group, article_keys)
                 continue
+            kept[position] = False
             duplicates[article_id] = {
                 "reason": reasons.DUPLICATE,
                 "detail": f"{duplicate.kind} duplicate (similarity {duplicate.similarity}) of {duplicate.of}",
                 "duplicate_of": duplicate.of,
             }
-        paragraph_keys_of[batch.index] = per_article
+        run_repeats.add_batch(groups[kept], counts[kept], flat_keys[np.repeat(kept, counts)])
     repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share)
 
     # Pass 2: the final parts.
@@ -375,8 +370,13 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
         articles = _read_jsonl(_staged(stage_dir, batch, ".articles.jsonl"))
         rejects = _read_jsonl(_staged(stage_dir, batch, ".rejects.jsonl"))
         inputs = Counter(r["source"].split("#")[0] for r in articles + rejects)
+        with np.load(_staged(stage_dir, batch, ".sigs.npz")) as staged:  # a few KB: re-read, not held for the run
+            counts, flat_keys, flat_origins = staged["counts"], staged["paragraph_keys"], staged["origins"]
+        ends = np.cumsum(counts).tolist()
         kept = []
-        for article, (article_keys, article_origins) in zip(articles, paragraph_keys_of.pop(batch.index)):
+        for number, article in enumerate(articles):
+            start, end = (ends[number - 1] if number else 0), ends[number]
+            article_keys, article_origins = flat_keys[start:end].tolist(), flat_origins[start:end].tolist()
             outcome = duplicates.get(article["id"])
             if outcome is None:
                 left = strip_repeats(article, article_keys, article_origins, repeated)

@@ -93,12 +93,17 @@ class RepeatCounts:
 
     def add_article(self, group: int, keys: list[int]) -> None:
         """Count one kept article: each distinct non-zero key once."""
-        distinct = np.unique(np.array([k for k in keys if k], dtype=np.int64))
-        self._keys.append(distinct)
-        self._groups.append(np.full(len(distinct), group, np.int64))
-        self._counts.append(np.ones(len(distinct), np.int64))
-        self._group_keys.append(np.array([group], np.int64))
-        self._group_docs.append(np.ones(1, np.int64))
+        self.add_batch(np.array([group], np.int64), np.array([len(keys)], np.int64), np.array(keys, np.int64))
+
+    def add_batch(self, groups: np.ndarray, counts: np.ndarray, keys: np.ndarray) -> None:
+        """Count kept articles at once: article i has group ``groups[i]`` and the next ``counts[i]`` keys."""
+        article = np.repeat(np.arange(len(groups)), counts)
+        pairs = np.unique(np.stack([article, keys], axis=1)[keys != 0], axis=0)  # each key once an article
+        self._keys.append(pairs[:, 1])
+        self._groups.append(groups[pairs[:, 0]])
+        self._counts.append(np.ones(len(pairs), np.int64))
+        self._group_keys.append(groups)
+        self._group_docs.append(np.ones(len(groups), np.int64))
 
     def load_segment(self, path: str | Path) -> None:
         """Add the counts an earlier generation saved."""
