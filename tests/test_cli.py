@@ -62,6 +62,7 @@ def test_runner_options_choose_the_flows_task_runner(tmp_path, capsys, monkeypat
             return lambda raw, clean, config_path, batch_files: run(raw, clean, load_config(config_path, batch_files=batch_files))
 
     monkeypatch.setattr(flow_module, "clean_articles", FlowStandIn())
+    monkeypatch.setattr("cleanpipe_flows.server.start_embedded_server", lambda: lambda: None)  # no flow, no server
     raw = str(FIXTURES / "raw_mixed")
     assert main(["run", raw, str(tmp_path / "a"), "--dask-address", "tcp://127.0.0.1:8786"]) == 0
     assert main(["run", raw, str(tmp_path / "b"), "--runner", "threads", "--workers", "3"]) == 0

@@ -88,14 +88,28 @@ def _run(args: argparse.Namespace) -> int:
             os.environ.setdefault(key, value)
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if args.verbose else "warning")
+        from cleanpipe_flows.server import start_embedded_server
+
+        server_ready = start_embedded_server()  # its start-up overlaps the imports and warm-up below
         from cleanpipe_flows.clean_articles import clean_articles
         from cleanpipe_flows.runners import task_runner
 
+        _warm_up(config)
         runner = task_runner(args.runner, args.workers, args.dask_address)
         flow = clean_articles.with_options(task_runner=runner)
+        server_ready()
         summary = flow(args.raw_dir, args.clean_dir, args.config, args.batch_files)
     print(format_summary(summary, time.perf_counter() - started))
     return 0
+
+
+def _warm_up(config) -> None:
+    """Compile the rule packs and load the language profiles (small runs clean in this process)."""
+    from cleanpipe.language import detect_language
+    from cleanpipe.pipeline import rules_for
+
+    rules_for(config)
+    detect_language("load the language profiles once before the first batch arrives")
 
 
 def _eval(args: argparse.Namespace) -> int:
