@@ -1,5 +1,6 @@
 """Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
 
+import itertools
 import re
 from collections import Counter
 
@@ -51,11 +52,14 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         in_head = index < head_window
         in_tail = index >= count - tail_window
         remainder = paragraph
+        glue_rules = []  # line rules whose gate opened but that did not take the whole paragraph
         # Gates are checked once on the whole paragraph: a cut only removes text, so a
         # rule whose gate was shut stays shut, and the regex decides for the rest.
         for rule in candidates(paragraph.casefold()):
             if (rule.where == "head" and not in_head) or (rule.where == "tail" and not in_tail):
                 continue
+            if rule.kind == "line":
+                glue_rules.append(rule)
             if rule.kind == "list":
                 items = _list_items(rule, remainder, paragraphs, index)
                 if items:
@@ -68,6 +72,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                 remainder = stripped
                 if not remainder:
                     break
+        if remainder and glue_rules:
+            remainder = cut_glued(remainder, glue_rules, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
     if not doc.from_html and doc.title:
@@ -136,6 +142,105 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
             kept[position] = (remainder, index)
         survivors += 1
         position -= 1
+
+
+# Where a sentence may start inside a paragraph: after a sentence end, with or without the
+# space a scrape loses when it glues a caption on ("...getragen.Foto: dpa").
+# A quote or bracket counts only after a full stop: an opening quote ends nothing.
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"'’)]))(?:\s+(?=\S)|(?=[^\W\d_]))")
+_WORD_BREAK = re.compile(r"\s+(?=\S)")
+_GLUE_MAX_CHARS = 200  # a glued label or call to action is one short line; longer is story text
+# A glued opening is a label ("Advertisement", "Foto: dpa"): in longer openings a capitalised
+# word is as likely a German noun or a name inside the story's own first sentence
+# ("Bild: So lautete die Überschrift des Boulevardblatts am nächsten Morgen, ...").
+_GLUE_OPENING_MAX_WORDS = 2  # "Auch interessant: Die Lage ..." (three) is a sentence under a label
+
+
+_QUOTES = frozenset('"„“”«»‚‘’')
+_GLUE_SENTENCE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»", ",", ";", ":", "–", "-")
+
+
+def _starts_sentence(text: str) -> bool:
+    """Whether ``text`` opens like a sentence: a capital, a digit, a quote, a © or a bracket."""
+    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“«(©"
+
+
+def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
+    """Cut junk lines a scrape glued onto a paragraph of the story, each under its line rule.
+
+    A line rule takes a whole paragraph; scrapes often lose the break between junk and story:
+    "...the factory. Share this article", "Advertisement The station's helm said...",
+    "...getragen.Foto: dpa". The last sentence of the paragraph, if it does not end like a
+    sentence, is tried whole against the rules whose gate opened on it; and each sentence's
+    opening words (two at most, not ending in punctuation) before a capital letter are
+    tried against the ``where = "any"`` rules:
+    head and tail rules go by a paragraph's position and shape, which a sentence does not have.
+    A cut is recorded under the rule that matched, like any removal.
+
+    Args:
+        paragraph: what is left of one paragraph after the rules.
+        rules: the line rules whose gates opened on it and whose window it is in.
+        index: the paragraph's index, for the removal records.
+        removed: the document's removal list, appended to.
+
+    Returns:
+        The paragraph without the glued junk (the same object when nothing was cut).
+    """
+    # A break with no space must open on a capital letter (checked by the pattern: a letter;
+    # here: a capital), so "Mr." or "3.5" never split.
+    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(paragraph)
+                    if m.end() < len(paragraph) and _starts_sentence(paragraph[m.end():])
+                    and (m.start() < m.end() or paragraph[m.end()].isupper())]
+    if len(starts) == 1 and not any(rule.where == "any" for rule in rules):
+        return paragraph
+    ends = starts[1:] + [len(paragraph)]
+    pieces, cut = [], False
+    for start, end in zip(starts, ends):
+        sentence = paragraph[start:end].strip()
+        # A glued line is a label or a call to action: a sentence ending like one ("The
+        # leaflet was blunt. Read more: the council's report is online.") is the story's, and
+        # so is reported speech ("Mehr zum Thema: „Wir sind am Limit“, sagte die Sprecherin");
+        # rules that take such glued sentences are ``fragment`` rules, written for it.
+        junk = None
+        if len(starts) > 1 and not sentence.endswith(_GLUE_SENTENCE_END) and not _QUOTES.intersection(sentence):
+            junk = _whole_match(sentence, rules)
+        if junk is not None:
+            removed.append({"rule": junk.id, "text": sentence, "para": index})
+            cut = True
+            continue
+        sentence, prefix_cut = _cut_glued_prefix(sentence, rules, index, removed)
+        cut = cut or prefix_cut
+        if sentence:
+            pieces.append(sentence)
+    return " ".join(pieces) if cut else paragraph
+
+
+def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
+    """The first rule that takes ``text`` whole, if any."""
+    if len(text) > _GLUE_MAX_CHARS:
+        return None
+    for rule in rules:
+        if (rule.max_chars is None or len(text) <= rule.max_chars) and rule.regex.fullmatch(text):
+            return rule
+    return None
+
+
+def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: list[dict]) -> tuple[str, bool]:
+    """Cut the longest opening of ``sentence`` that an ``any`` rule takes whole and a capitalised word follows."""
+    anywhere = [rule for rule in rules if rule.where == "any"]
+    if not anywhere:
+        return sentence, False
+    breaks = [m.end() for m in itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS)
+              if sentence[m.end()].isupper()]
+    for position in reversed(breaks):
+        opening = sentence[:position].strip()
+        if opening.endswith(_GLUE_SENTENCE_END):
+            continue  # "Facebook, Twitter, TikTok: who is liable?" is a heading, not a share bar
+        rule = _whole_match(opening, anywhere)
+        if rule is not None:
+            removed.append({"rule": rule.id, "text": opening, "para": index})
+            return sentence[position:], True
+    return sentence, False
 
 
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.
