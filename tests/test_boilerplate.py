@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from cleanpipe.boilerplate import HEAD_HEADLINE, MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, strip_boilerplate
+from cleanpipe.boilerplate import HEAD_HEADLINE, MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, lexicon_rule, strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.document import Document
-from cleanpipe.rules import load_rules
+from cleanpipe.pipeline import lexicon_for
+from cleanpipe.rules import load_lexicon, load_rules
 
 from conftest import TESTS
 
@@ -25,7 +26,8 @@ def test_every_shipped_language_has_a_case_file():
 
 def strip(paragraphs, title=None, config=Config(), url=None):
     doc = Document("t", "text", title=title, url=url, paragraphs=list(paragraphs))
-    return strip_boilerplate(doc, load_rules(config.languages), config.head_window, config.tail_window)
+    return strip_boilerplate(doc, load_rules(config.languages), config.head_window, config.tail_window,
+                             lexicon=lexicon_for(config))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['language']}: {c['name']}" for c in CASES])
@@ -50,7 +52,8 @@ STRUCTURE_CASES = json.loads((TESTS / "cases" / "structure.json").read_text("utf
 def test_structure_case(case):
     """Built-in checks by position and shape: what goes (with its rule) and what stays."""
     doc = Document("t", "text", title=case["title"], from_html=case.get("from_html", False), paragraphs=list(case["body"]))
-    doc = strip_boilerplate(doc, load_rules(Config().languages), Config().head_window, Config().tail_window)
+    doc = strip_boilerplate(doc, load_rules(Config().languages), Config().head_window, Config().tail_window,
+                            lexicon=lexicon_for(Config()))
     assert [[r["rule"], r["text"]] for r in doc.removed] == case["removed"]
     expected_kept = case["kept"] if "kept" in case else [
         p for p in case["body"] if p not in {text for _, text in case["removed"]}]
@@ -178,3 +181,56 @@ def test_every_shipped_rule_is_exercised_by_a_case():
     """A rule that no case fires can stop matching unnoticed (a typo in its pattern or literals)."""
     fired = {rule for case in CASES for rule, _ in case["removed"]}
     assert sorted(rule.id for rule in load_rules(Config().languages) if rule.id not in fired) == []
+
+
+# --- the lexicon check, on a small vocabulary of its own ----------------------------------
+
+@pytest.fixture(scope="module")
+def lexicon(tmp_path_factory):
+    root = tmp_path_factory.mktemp("packs") / "xx"
+    root.mkdir()
+    (root / "share.toml").write_text('[lexicon]\nwords = ["share", "facebook", "twitter", "whatsapp", "follow"]\n', "utf-8")
+    (root / "consent.toml").write_text('[lexicon]\nwords = ["subscri*", "newsletter", "inbox", "©", "rights", "reserved"]\n', "utf-8")
+    (root / "function_words.txt").write_text("the\non\nto\nour\nyour\nat\nus\nin\nall\n", "utf-8")
+    return load_lexicon(("xx",), (str(root.parent),))
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Share on Facebook Twitter WhatsApp", "xx.share.lexicon"),
+    ("Follow us on Twitter", "xx.share.lexicon"),
+    ("Subscribe to our newsletter", "xx.consent.lexicon"),
+    ("© 2024 The Harbour Herald. All rights reserved.", "xx.consent.lexicon"),  # names and numbers count for nothing
+    ("Get our newsletter in your inbox: subscribe at herald.example.com", "xx.consent.lexicon"),  # one other word to three
+    ("Share", "xx.share.lexicon"),  # a button label
+    ("Newsletter", "xx.consent.lexicon"),
+])
+def test_a_short_line_made_of_chrome_words_is_taken_by_the_vocabulary_with_most_of_them(lexicon, line, rule):
+    assert lexicon_rule(line, lexicon) == rule
+
+
+@pytest.mark.parametrize("line", [
+    "The newsletter has lost subscribers since May.",  # a sentence about chrome: words of its own
+    "Readers can share the newsletter.",
+    '"Share on Facebook Twitter WhatsApp," the sign read.',  # a quote is never chrome
+    "Facebook sued Twitter",  # two chrome words, one of its own: a headline, not a share bar
+])
+def test_lines_with_words_of_their_own_or_quoted_stay(lexicon, line):
+    assert lexicon_rule(line, lexicon) is None
+
+
+def test_a_long_paragraph_is_never_taken(lexicon):
+    assert lexicon_rule(" ".join(["share facebook"] * 25), lexicon) is None
+
+
+def test_strip_removes_lexicon_lines_and_a_glued_chrome_tail_recording_the_rule(lexicon):
+    story = "The harbour bridge will close for a month while engineers repair its deck."
+    doc = Document("t", "text", paragraphs=[story + " Share on Facebook Twitter", "Subscribe to our newsletter"])
+    doc = strip_boilerplate(doc, (), 4, 3, lexicon=lexicon)
+    assert doc.paragraphs == [story]
+    assert doc.removed == [{"rule": "xx.share.lexicon", "text": "Share on Facebook Twitter", "para": 0},
+                           {"rule": "xx.consent.lexicon", "text": "Subscribe to our newsletter", "para": 1}]
+
+
+def test_a_glued_last_sentence_ending_like_a_sentence_stays(lexicon):
+    body = ["The harbour bridge will close for a month. Subscribe to our newsletter."]
+    assert strip_boilerplate(Document("t", "text", paragraphs=list(body)), (), 4, 3, lexicon=lexicon).paragraphs == body

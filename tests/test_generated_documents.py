@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from cleanpipe.boilerplate import strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.document import Document
-from cleanpipe.pipeline import rules_for
+from cleanpipe.pipeline import lexicon_for, rules_for
 
 from conftest import TESTS
 
 CONFIG = Config()
 RULES = rules_for(CONFIG)
+LEXICON = lexicon_for(CONFIG)
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 HEAD, TAIL = CONFIG.head_window, CONFIG.tail_window
 TITLE = "A headline for a generated story"
@@ -124,7 +125,7 @@ def layouts(draw, parts):
 def clean(paragraphs):
     doc = Document(source="gen.txt", kind="text", title=TITLE)
     doc.paragraphs = list(paragraphs)
-    return strip_boilerplate(doc, RULES, CONFIG.head_window, CONFIG.tail_window)
+    return strip_boilerplate(doc, RULES, CONFIG.head_window, CONFIG.tail_window, lexicon=LEXICON)
 
 
 def check(paragraphs, roles):

@@ -7,7 +7,7 @@ import pytest
 
 from cleanpipe.config import Config
 from cleanpipe.errors import ConfigError
-from cleanpipe.rules import load_rules, rule_family, rule_index
+from cleanpipe.rules import load_lexicon, load_rules, rule_family, rule_index
 
 from conftest import TESTS
 
@@ -116,3 +116,39 @@ def test_every_rule_folder_is_packaged():
     packages = set(tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
     folders = {f"cleanpipe.rules.{d.name}" for d in (root / "src" / "cleanpipe" / "rules").iterdir() if d.is_dir()}
     assert folders <= packages, f"add to pyproject.toml's packages: {sorted(folders - packages)}"
+
+
+def write_lexicon(root, language, family, words, function_words=()):
+    write_pack(root, language, family, f"[lexicon]\nwords = {json.dumps(list(words))}\n")
+    (root / language / "function_words.txt").write_text("# articles\n" + "\n".join(function_words) + "\n", "utf-8")
+
+
+def test_lexicon_words_prefixes_and_function_words_load_from_packs(tmp_path):
+    write_lexicon(tmp_path, "xx", "share", ["share", "subscri*", "©"], ["the", "on  # a preposition"])
+    lexicon = load_lexicon(("xx",), (str(tmp_path),))
+    assert lexicon.rule_of("share") == lexicon.rule_of("subscribers") == lexicon.rule_of("©") == "xx.share.lexicon"
+    assert lexicon.rule_of("subs") is None and lexicon.rule_of("shares") is None
+    assert lexicon.function_words == {"the", "on"}
+
+
+def test_a_word_in_a_vocabulary_is_never_a_function_word(tmp_path):
+    write_lexicon(tmp_path, "xx", "share", ["on"], ["the", "on"])
+    assert load_lexicon(("xx",), (str(tmp_path),)).function_words == {"the"}
+
+
+def test_disabled_families_leave_their_vocabulary_out(tmp_path):
+    write_lexicon(tmp_path, "xx", "share", ["share"])
+    assert load_lexicon(("xx",), (str(tmp_path),), ("share",)).rule_of("share") is None
+
+
+@pytest.mark.parametrize("entry, message", [("Share", "one lowercase token"), ("read more", "one lowercase token"),
+                                            ("sub*", "shorter than 4")])
+def test_malformed_lexicon_entries_fail_with_the_file_named(tmp_path, entry, message):
+    write_lexicon(tmp_path, "xx", "share", [entry])
+    with pytest.raises(ConfigError, match=message):
+        load_lexicon(("xx",), (str(tmp_path),))
+
+
+def test_every_shipped_lexicon_entry_is_a_lowercase_token():
+    lexicon = load_lexicon(Config().languages)
+    assert all(word == word.casefold() and " " not in word for word in lexicon.words)

@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.rules import Rule, rule_index
+from cleanpipe.rules import Lexicon, Rule, rule_index
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
 MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
@@ -13,7 +13,8 @@ REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy o
 HEAD_HEADLINE = "structure.head-headline"  # built in: a headline-shaped line between a scrape's title and its story
 
 
-def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int) -> Document:
+def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int,
+                      lexicon: Lexicon | None = None) -> Document:
     """Remove junk paragraphs and fragments from ``doc.paragraphs``.
 
     Each removal is appended to ``doc.removed`` as ``{"rule", "text", "para"}``, where
@@ -24,6 +25,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         rules: compiled rules from :func:`cleanpipe.rules.load_rules`.
         head_window: how many leading paragraphs ``head`` rules may look at.
         tail_window: how many trailing paragraphs ``tail`` rules may look at.
+        lexicon: family vocabularies from :func:`cleanpipe.rules.load_lexicon` for the
+            lexicon check (:func:`lexicon_rule`); None leaves it out.
 
     Returns:
         The same document, stripped.
@@ -74,6 +77,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                     break
         if remainder and glue_rules:
             remainder = cut_glued(remainder, glue_rules, index, doc.removed)
+        if remainder and lexicon is not None:
+            remainder = _cut_by_lexicon(remainder, lexicon, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
     if not doc.from_html and doc.title:
@@ -241,6 +246,91 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
             removed.append({"rule": rule.id, "text": opening, "para": index})
             return sentence[position:], True
     return sentence, False
+
+
+# The lexicon check: a short paragraph made of little but chrome words is chrome, whatever its
+# wording ("Partager sur Facebook Twitter WhatsApp", "© 2024 Diario La Meseta. Todos los
+# derechos reservados.", "Слідкуйте за нами в Telegram"). Story prose is made of other words:
+# its verbs and nouns are in no family's vocabulary, so it never reaches the ratio.
+_LEXICON_MAX_WORDS = 40  # a cookie banner's sentence runs to ~40 words; a chrome line is shorter
+_LEXICON_MAX_CHARS = 320
+_LEXICON_MIN_HITS = 2  # one chrome word is a story's ("the newsletter", "a photo"); two with nothing else is a line of chrome
+_LEXICON_HITS_PER_UNKNOWN = 3  # "Share on Facebook Twitter WhatsApp": 4 chrome words, 0 others; a sentence about sharing has a verb and an object of its own
+_LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments": a button label of one or two words, all chrome
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
+_COPYRIGHT_SIGNS = ("©", "ⓒ")
+
+
+def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
+    """The lexicon rule that takes ``text`` as chrome, if any.
+
+    Words are counted after dropping web addresses and numbers: function words are
+    ignored, a capitalised word after the first that no vocabulary lists is a name (an
+    outlet's, an agency's) and ignored too; the rest are chrome words (in a family's
+    ``[lexicon]``) or other words. Text in quotation marks is a quote, never chrome.
+
+    Args:
+        text: a paragraph or the last sentence of one.
+        lexicon: from :func:`cleanpipe.rules.load_lexicon`.
+
+    Returns:
+        ``"<lang>.<family>.lexicon"`` of the vocabulary with most words in ``text`` (the
+        first pack on a tie), or None when the text is not made of chrome words.
+    """
+    if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text):
+        return None
+    words = _WORD_TOKEN.findall(_WEB_ADDRESS.sub(" ", text))
+    if not words or len(words) > _LEXICON_MAX_WORDS:
+        return None
+    hits: Counter = Counter()
+    unknown = 0
+    for position, word in enumerate(words):
+        folded = word.casefold()
+        if folded in lexicon.function_words:
+            continue
+        rule_id = lexicon.rule_of(folded)
+        if rule_id is not None:
+            hits[rule_id] += 1
+        elif not (position and word[0].isupper()):
+            unknown += 1
+    if any(sign in text for sign in _COPYRIGHT_SIGNS):
+        rule_id = lexicon.rule_of("©")
+        if rule_id is not None:
+            hits[rule_id] += 1
+    total = sum(hits.values())
+    chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
+        len(words) <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0)
+    return hits.most_common(1)[0][0] if chrome else None
+
+
+def _cut_by_lexicon(paragraph: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
+    """Remove the paragraph, or its glued last sentence, when the lexicon check takes it."""
+    rule_id = lexicon_rule(paragraph, lexicon)
+    if rule_id is not None:
+        removed.append({"rule": rule_id, "text": paragraph, "para": index})
+        return ""
+    # "... beide markten bevallen. Lees het volledige artikel op rivierenkoerier.nl": a tail
+    # glued on with its break lost, which does not end like a sentence of the story.
+    last = _last_sentence_start(paragraph)
+    if last:
+        tail = paragraph[last:].strip()
+        if not tail.endswith(_PROSE_END):
+            rule_id = lexicon_rule(tail, lexicon)
+            if rule_id is not None:
+                removed.append({"rule": rule_id, "text": tail, "para": index})
+                return paragraph[:last].strip()
+    return paragraph
+
+
+def _last_sentence_start(paragraph: str) -> int:
+    """Where the paragraph's last sentence starts (0 when it has one sentence)."""
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(paragraph):
+        if match.end() < len(paragraph) and _starts_sentence(paragraph[match.end():]) and (
+                match.start() < match.end() or paragraph[match.end()].isupper()):
+            start = match.end()
+    return start
 
 
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.

@@ -52,6 +52,11 @@ class Config:
     """Rule families to leave out (e.g. ``["credit"]`` to keep image credits): none by default,
     since every shipped family removes only junk of its own shape."""
 
+    lexicon_check: bool = True
+    """Remove short paragraphs made of little but a family's chrome words (the packs'
+    ``[lexicon]`` tables; ``<lang>.<family>.lexicon`` in ``removed``): it catches chrome in
+    wordings no regex rule was written for. False leaves only the regex rules."""
+
     keep_languages: tuple[str, ...] = ()
     """If set, articles detected in any other language are rejected as ``unwanted_language``;
     empty keeps every language."""
@@ -179,7 +184,10 @@ def _validated(values: dict) -> Config:
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"config key {name!r} must be a list of strings, got {value!r}")
             value = tuple(value)
-        elif isinstance(default, bool) or not isinstance(value, type(default)) or isinstance(value, bool):
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"config key {name!r} must be true or false, got {value!r}")
+        elif not isinstance(value, type(default)) or isinstance(value, bool):
             if not (isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
                 raise ConfigError(
                     f"config key {name!r} must be {type(default).__name__}, got {value!r}"

@@ -21,7 +21,7 @@ from cleanpipe.errors import Rejected
 from cleanpipe.extract import extract_html
 from cleanpipe.language import set_language
 from cleanpipe.repair import repair_text
-from cleanpipe.rules import load_rules
+from cleanpipe.rules import load_lexicon, load_rules
 from cleanpipe.segment import split_paragraphs
 from cleanpipe.stats import Stats
 
@@ -33,6 +33,13 @@ def rules_for(config: Config):
     return load_rules(config.languages, config.rule_dirs, config.disabled_families)
 
 
+def lexicon_for(config: Config):
+    """The family vocabularies ``config`` asks for (loaded once per process; None: the check is off)."""
+    if not config.lexicon_check:
+        return None
+    return load_lexicon(config.languages, config.rule_dirs, config.disabled_families)
+
+
 def build_stages(config: Config) -> list[Stage]:
     """The cleaning pipeline for ``config``: cheap stages first, language detection last."""
     rules = rules_for(config)
@@ -41,7 +48,8 @@ def build_stages(config: Config) -> list[Stage]:
         ("extract", partial(extract_html, timeout_seconds=config.extract_timeout_seconds)),
         ("repair", repair),
         ("split", split_paragraphs),
-        ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window)),
+        ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window,
+                          lexicon=lexicon_for(config))),
         ("length", partial(require_body, min_chars=config.min_chars, min_sentence_words=config.min_sentence_words)),
         ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars,
                              trials=config.language_trials)),

@@ -26,6 +26,16 @@ A pack is ``rules/<language>/<family>.toml``::
     min_items = 2             # fewer headline-like paragraphs under it: a subheading, kept
     max_items = 12            # a list never owns more than this many
     item_max_chars = 160      # a headline-like paragraph: this short, no closing . ! : ;
+
+A pack may also hold the family's vocabulary, for the lexicon check (see
+:func:`cleanpipe.boilerplate.lexicon_rule`): a short paragraph made of little but these
+words is this family's junk, whatever its exact wording::
+
+    [lexicon]
+    words = ["share", "facebook", "subscri*"]   # lowercase tokens; "x*" is a prefix
+
+and ``rules/<language>/function_words.txt`` lists the language's articles, prepositions,
+pronouns and conjunctions (one a line, ``#`` comments), which the check ignores.
 """
 
 import functools
@@ -168,6 +178,79 @@ def load_rules(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     if unknown:
         raise ConfigError(f"disabled_families names no loaded family: {', '.join(unknown)}")
     return tuple(r for r in rules if r.family not in disabled_families)
+
+
+LEXICON_RULE = "lexicon"  # the name part of a lexicon removal's id: "en.share.lexicon"
+_PREFIX_MIN = 4  # "abonn*": shorter prefixes would open on too many ordinary words
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The family vocabularies and function words of the loaded packs, for the lexicon check."""
+
+    function_words: frozenset[str]
+    words: dict[str, str]  # token -> id of the first pack's lexicon that lists it ("en.share.lexicon")
+    prefixes: dict[str, tuple[tuple[str, str], ...]]  # a prefix's first four letters -> (prefix, id), longest first
+
+    def rule_of(self, token: str) -> str | None:
+        """The lexicon id a case-folded token belongs to, by whole word, else by prefix."""
+        rule_id = self.words.get(token)
+        if rule_id is not None:
+            return rule_id
+        for prefix, rule_id in self.prefixes.get(token[:_PREFIX_MIN], ()):
+            if token.startswith(prefix):
+                return rule_id
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
+                 disabled_families: tuple[str, ...] = ()) -> Lexicon:
+    """Load the ``[lexicon]`` tables and function words of ``languages``' packs, once per process.
+
+    Args:
+        languages: language codes whose packs to read, in order (the first pack listing a word names it).
+        extra_dirs: further rule folders laid out the same way.
+        disabled_families: families whose vocabularies are left out.
+
+    Returns:
+        The merged lexicon (empty when no pack has one).
+
+    Raises:
+        ConfigError: a lexicon entry is not one lowercase token, or its prefix is too short.
+    """
+    roots = [Path(str(resources.files("cleanpipe") / "rules"))] + [Path(d) for d in extra_dirs]
+    function_words: set[str] = set()
+    words: dict[str, str] = {}
+    prefixes: dict[str, list[tuple[str, str]]] = {}
+    for language in languages:
+        for root in roots:
+            listed = root / language / "function_words.txt"
+            if listed.is_file():
+                for line in listed.read_text(encoding="utf-8").splitlines():
+                    word = line.split("#", 1)[0].strip()
+                    if word:
+                        function_words.add(word.casefold())
+        for path in sorted(f for root in roots for f in (root / language).glob("*.toml")):
+            pack = tomllib.loads(path.read_text(encoding="utf-8"))
+            family = pack.get("family", path.stem)
+            if family in disabled_families:
+                continue
+            rule_id = f"{language}.{family}.{LEXICON_RULE}"
+            for entry in pack.get("lexicon", {}).get("words", ()):
+                if entry != entry.casefold() or not entry.strip() or " " in entry:
+                    raise ConfigError(f"{path}: lexicon entry {entry!r} is not one lowercase token")
+                if entry.endswith("*"):
+                    prefix = entry[:-1]
+                    if len(prefix) < _PREFIX_MIN:
+                        raise ConfigError(f"{path}: lexicon prefix {entry!r} is shorter than {_PREFIX_MIN} letters")
+                    prefixes.setdefault(prefix[:_PREFIX_MIN], []).append((prefix, rule_id))
+                else:
+                    words.setdefault(entry, rule_id)
+    # A word listed by a family is chrome whatever function-word list also names it.
+    function_words -= words.keys()
+    ordered = {key: tuple(sorted(entries, key=lambda e: -len(e[0]))) for key, entries in prefixes.items()}
+    return Lexicon(frozenset(function_words), words, ordered)
 
 
 def rule_family(rule_id: str) -> str:
