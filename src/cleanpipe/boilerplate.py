@@ -473,7 +473,11 @@ def _list_items(rule: Rule, header: str, paragraphs: list[str], index: int) -> i
         if not is_headline_like(paragraph, rule.item_max_chars):
             break
         items += 1
-    return items if items >= rule.min_items else 0
+    # A header whose headlines run to the end of the body is the related-stories box under
+    # the story, even with one headline ("Mehr zum Thema" / "Sturmflut im Januar: ..."); a
+    # subheading with one short line under it, mid-story, stays.
+    ends_body = items and index + items == len(paragraphs) - 1
+    return items if items >= rule.min_items or ends_body else 0
 
 
 _SENTENCE_END = (".", "!", ":", ";", "…", ".”", ".\"", ".’", "!”", ".»")
