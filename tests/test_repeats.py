@@ -6,8 +6,8 @@ import pytest
 from cleanpipe import reasons
 from cleanpipe.config import Config
 from cleanpipe.ingest import run
-from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, group_key, normalise, paragraph_keys, source_group,
-                               strip_repeats)
+from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, Repeated, group_key, is_line, normalise, paragraph_keys,
+                               source_group, strip_repeats)
 
 # Chrome no rule pack knows: only its recurrence gives it away. (A sign-up call such as "Get
 # the Harbour Courier's morning briefing delivered ..." is en.consent.signup-cta's now.)
@@ -71,19 +71,41 @@ def test_repeated_needs_both_the_document_count_and_the_share():
     group = group_key("folder:x")
     for number in range(40):
         counts.add_article(group, [1, 2] if number < 3 else [2, 100 + number])
-    assert counts.repeated(3, 0.0) == {1, 2}
-    assert counts.repeated(3, 0.1) == {2}  # key 1 is in 3 of 40 articles
-    assert counts.repeated(0, 0.0) == frozenset()
+    assert counts.repeated(3, 0.0).paragraphs == {1, 2}
+    assert counts.repeated(3, 0.1).paragraphs == {2}  # key 1 is in 3 of 40 articles
+    assert not counts.repeated(0, 0.0)
+
+
+def test_lines_need_fewer_articles_than_sentences():
+    counts = RepeatCounts()
+    group = group_key("folder:x")
+    for number in range(4):
+        counts.add_article(group, [1, 2, 10 + number] if number < 2 else [2, 10 + number])
+    repeated = counts.repeated(3, 0.0, 2)
+    assert repeated.paragraphs == {2} and repeated.lines == {1}
+    assert repeated.takes(1, "Share on Facebook Twitter WhatsApp")
+    assert not repeated.takes(1, "The bridge was built in 1962 and carries 40,000 vehicles a day.")
+    assert counts.repeated(3, 0.0, 0).lines == frozenset()
+
+
+@pytest.mark.parametrize("paragraph, line", [
+    ("Lees het volledige artikel op example.nl", True),
+    ("© 2024 Diario La Meseta. Todos los derechos reservados.", True),
+    ("The bridge was built in 1962.", False),  # a sentence two stories may share
+    ("Share this story " * 20, False),  # too long to be a label
+])
+def test_a_line_is_short_and_not_a_sentence_or_a_copyright_notice(paragraph, line):
+    assert is_line(paragraph) is line
 
 
 def test_strip_repeats_records_the_rule_and_the_original_paragraph_index():
     record = {"text": "A story.\n\nPROMO\n\nMore story.", "removed": [{"rule": "x", "text": "junk", "para": 0}]}
-    left = strip_repeats(record, [11, 22, 33], [1, 2, 4], frozenset({22}))
+    left = strip_repeats(record, [11, 22, 33], [1, 2, 4], Repeated(frozenset({22}), frozenset()))
     assert left == ["A story.", "More story."]
     assert record["text"] == "A story.\n\nMore story."
     assert record["removed"] == [{"rule": "x", "text": "junk", "para": 0},
                                  {"rule": SOURCE_REPEAT, "text": "PROMO", "para": 2}]
-    assert strip_repeats(record, [11, 33], [1, 4], frozenset({22})) is None
+    assert strip_repeats(record, [11, 33], [1, 4], Repeated(frozenset({22}), frozenset())) is None
 
 
 def test_chrome_shared_by_a_sources_articles_goes_and_stays_elsewhere(tmp_path):
@@ -130,13 +152,14 @@ def test_the_output_does_not_depend_on_the_batch_split(tmp_path, batch_files):
 
 def test_counts_carry_over_to_later_runs(tmp_path):
     raw, clean = tmp_path / "raw", tmp_path / "clean"
+    config = Config(source_repeat_line_min_docs=0)  # the promo is a line: count it like a sentence here
     for number, (title, paragraphs) in enumerate(STORIES[:2]):
         write_story(raw / "courier" / f"story-{number}.txt", title, paragraphs)
-    run(raw, clean, Config(), run_id="first")
+    run(raw, clean, config, run_id="first")
     articles, _ = outputs(clean)
     assert all(PROMO in record["text"] for record in articles.values())  # two articles: not yet chrome
     write_story(raw / "courier" / "story-2.txt", *STORIES[2])
-    run(raw, clean, Config(), run_id="second")
+    run(raw, clean, config, run_id="second")
     articles, _ = outputs(clean)
     assert PROMO not in articles["courier/story-2.txt"]["text"]
     assert PROMO in articles["courier/story-0.txt"]["text"]  # written by the first run: not rewritten
@@ -163,3 +186,16 @@ def test_the_check_can_be_turned_off(tmp_path):
     run(raw, tmp_path / "clean", Config(source_repeat_min_docs=0), run_id="r")
     articles, _ = outputs(tmp_path / "clean")
     assert all(PROMO in record["text"] for record in articles.values())
+
+
+def test_a_line_two_articles_share_goes_and_a_sentence_they_share_stays(tmp_path):
+    raw = tmp_path / "raw"
+    background = "The harbour was dredged in 2019 at a cost of £4m, the first time in forty years."
+    for number, (title, paragraphs) in enumerate(STORIES[:2]):
+        write_story(raw / "courier" / f"story-{number}.txt", title, [*paragraphs, background])
+    run(raw, tmp_path / "clean", Config(), run_id="r")
+    articles, _ = outputs(tmp_path / "clean")
+    for number, (_, paragraphs) in enumerate(STORIES[:2]):
+        record = articles[f"courier/story-{number}.txt"]
+        assert record["text"] == "\n\n".join([*paragraphs, background])
+        assert {"rule": SOURCE_REPEAT, "text": PROMO, "para": 1} in record["removed"]

@@ -97,6 +97,14 @@ class Config:
     never does and a site's chrome always does; in a small one ``source_repeat_min_docs``
     decides."""
 
+    source_repeat_line_min_docs: int = 2
+    """A line rather than a sentence (short, not ending like one, or a copyright notice: a
+    share bar, "Read the full article on example.org", "© 2024 X. All rights reserved.")
+    goes when it recurs in this many articles of its source (and ``source_repeat_min_share``):
+    an outlet's label or button repeats word for word, while what two of its stories share
+    verbatim is a background sentence, which this does not take. 0 leaves lines to
+    ``source_repeat_min_docs``."""
+
     # --- language detection -------------------------------------------------
     language_seed: int = 0
     """Seed of langdetect's sampling, so the same text always gets the same answer."""

@@ -362,7 +362,8 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
                 "duplicate_of": duplicate.of,
             }
         run_repeats.add_batch(groups[kept], counts[kept], flat_keys[np.repeat(kept, counts)])
-    repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share)
+    repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share,
+                                                        config.source_repeat_line_min_docs)
 
     # Pass 2: the final parts.
     ledger_entries = []

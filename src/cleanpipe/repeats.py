@@ -22,6 +22,7 @@ the paragraphs that reach the threshold, with the rule ``structure.source-repeat
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -124,22 +125,28 @@ class RepeatCounts:
                                  minlength=len(group_keys)).astype(np.int64)
         return keys, groups, counts, group_keys, group_docs
 
-    def repeated(self, min_docs: int, min_share: float) -> frozenset[int]:
+    def repeated(self, min_docs: int, min_share: float, line_min_docs: int = 0) -> "Repeated":
         """Keys found in at least ``min_docs`` articles and ``min_share`` of their source's articles.
 
         Args:
             min_docs: the fewest distinct articles a chrome paragraph occurs in (0: none is).
             min_share: the least share of the source's articles it occurs in.
+            line_min_docs: the fewest for a paragraph that is a line, not a sentence (see
+                :func:`is_line`); 0 or more than ``min_docs``: lines count like the rest.
 
         Returns:
             The keys to remove.
         """
         if min_docs <= 0:
-            return frozenset()
+            return Repeated(frozenset(), frozenset())
         keys, groups, counts, group_keys, group_docs = self._merged()
         docs_of_group = group_docs[np.searchsorted(group_keys, groups)] if len(keys) else np.zeros(0, np.int64)
-        chosen = (counts >= min_docs) & (counts >= min_share * docs_of_group)
-        return frozenset(int(k) for k in keys[chosen])
+        shared = counts >= min_share * docs_of_group
+        chosen = frozenset(int(k) for k in keys[shared & (counts >= min_docs)])
+        lines = frozenset()
+        if 0 < line_min_docs < min_docs:
+            lines = frozenset(int(k) for k in keys[shared & (counts >= line_min_docs)]) - chosen
+        return Repeated(chosen, lines)
 
     def save_segment(self, path: str | Path) -> None:
         """Write these counts, merged, as a ``state/repeat-<G>.npz`` segment (temporary name, then renamed)."""
@@ -157,7 +164,38 @@ class RepeatCounts:
         return both
 
 
-def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: frozenset[int]) -> list[str] | None:
+@dataclass(frozen=True)
+class Repeated:
+    """The paragraph keys that are a source's chrome: any paragraph, or only a line."""
+
+    paragraphs: frozenset[int]  # repeated often enough to go whatever they are
+    lines: frozenset[int]  # repeated often enough to go when they are a line, not a sentence
+
+    def __bool__(self) -> bool:
+        return bool(self.paragraphs or self.lines)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self.paragraphs or key in self.lines
+
+    def takes(self, key: int, paragraph: str) -> bool:
+        """Whether the paragraph with this key goes."""
+        return key in self.paragraphs or (key in self.lines and is_line(paragraph))
+
+
+# A line, not a sentence: it does not end like one ("Partager sur Facebook Twitter WhatsApp",
+# "Lees het volledige artikel op example.nl"), or it is a copyright notice ("© 2024 X. All
+# rights reserved."). Two stories of one outlet may repeat a background sentence word for
+# word ("The bridge was built in 1962."); a repeated label or button is the outlet's chrome.
+_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "»", "“", "’", "'", ")")
+_LINE_MAX_CHARS = 200
+
+
+def is_line(paragraph: str) -> bool:
+    """Short, and either not ending like a sentence or a copyright notice."""
+    return len(paragraph) <= _LINE_MAX_CHARS and (not paragraph.rstrip().endswith(_SENTENCE_END) or "©" in paragraph)
+
+
+def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: Repeated) -> list[str] | None:
     """Remove a record's paragraphs whose keys are repeated; record each removal.
 
     Args:
@@ -172,10 +210,12 @@ def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: f
     if not repeated or not any(k in repeated for k in keys):
         return None
     paragraphs = record["text"].split("\n\n")
+    if not any(repeated.takes(k, p) for k, p in zip(keys, paragraphs)):
+        return None
     kept = []
     removed = record["removed"]
     for paragraph, key, origin in zip(paragraphs, keys, origins):
-        if key in repeated:
+        if repeated.takes(key, paragraph):
             removed.append({"rule": SOURCE_REPEAT, "text": paragraph, "para": origin})
         else:
             kept.append(paragraph)
