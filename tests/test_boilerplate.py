@@ -203,6 +203,7 @@ def lexicon(tmp_path_factory):
     ("Get our newsletter in your inbox: subscribe at herald.example.com", "xx.consent.lexicon"),  # one other word to three
     ("Share", "xx.share.lexicon"),  # a button label
     ("Newsletter", "xx.consent.lexicon"),
+    ("Follow Anna Weber on Twitter", "xx.share.lexicon"),  # capitalised words in a run: a name, not counted
 ])
 def test_a_short_line_made_of_chrome_words_is_taken_by_the_vocabulary_with_most_of_them(lexicon, line, rule):
     assert lexicon_rule(line, lexicon) == rule
@@ -213,6 +214,9 @@ def test_a_short_line_made_of_chrome_words_is_taken_by_the_vocabulary_with_most_
     "Readers can share the newsletter.",
     '"Share on Facebook Twitter WhatsApp," the sign read.',  # a quote is never chrome
     "Facebook sued Twitter",  # two chrome words, one of its own: a headline, not a share bar
+    "Follow Weber on Twitter",  # a capitalised word alone is a word of its own (every German noun is one)
+    "Facebook, Twitter, WhatsApp: who is liable?",  # a question is the story's
+    "Share.",  # a one-word sentence is not a button
 ])
 def test_lines_with_words_of_their_own_or_quoted_stay(lexicon, line):
     assert lexicon_rule(line, lexicon) is None

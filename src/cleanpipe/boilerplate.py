@@ -257,6 +257,12 @@ _LEXICON_MAX_CHARS = 320
 _LEXICON_MIN_HITS = 2  # one chrome word is a story's ("the newsletter", "a photo"); two with nothing else is a line of chrome
 _LEXICON_HITS_PER_UNKNOWN = 3  # "Share on Facebook Twitter WhatsApp": 4 chrome words, 0 others; a sentence about sharing has a verb and an object of its own
 _LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments": a button label of one or two words, all chrome
+# Capitalised words in a run that no vocabulary lists are a name (the outlet's, the agency's:
+# "© 2024 Diario La Meseta", "Photo: Jan Kowalski") and not counted. A capitalised word
+# alone is a word of its own: in German every noun is capitalised, and
+# "Lesen Sie mehr über das Projekt auf der Website der Stadt" is a sentence. A word in
+# capitals longer than an acronym is a shouted heading's ("FULL INQUIRY"), a word of its own.
+_ACRONYM_MAX = 4
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 _COPYRIGHT_SIGNS = ("©", "ⓒ")
@@ -278,13 +284,15 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
         ``"<lang>.<family>.lexicon"`` of the vocabulary with most words in ``text`` (the
         first pack on a tie), or None when the text is not made of chrome words.
     """
-    if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text):
-        return None
+    text = text.strip()
+    if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text) or text.endswith("?"):
+        return None  # a quote, or a question ("Facebook, Twitter, TikTok: who is liable?"), is the story's
     words = _WORD_TOKEN.findall(_WEB_ADDRESS.sub(" ", text))
     if not words or len(words) > _LEXICON_MAX_WORDS:
         return None
     hits: Counter = Counter()
     unknown = 0
+    capitalised = [word[0].isupper() and not (word.isupper() and len(word) > _ACRONYM_MAX) for word in words]
     for position, word in enumerate(words):
         folded = word.casefold()
         if folded in lexicon.function_words:
@@ -292,15 +300,16 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
         rule_id = lexicon.rule_of(folded)
         if rule_id is not None:
             hits[rule_id] += 1
-        elif not (position and word[0].isupper()):
-            unknown += 1
+        elif not (position and capitalised[position]
+                  and (capitalised[position - 1] or capitalised[position + 1:position + 2] == [True])):
+            unknown += 1  # a name in a run of capitalised words is not counted
     if any(sign in text for sign in _COPYRIGHT_SIGNS):
         rule_id = lexicon.rule_of("©")
         if rule_id is not None:
             hits[rule_id] += 1
     total = sum(hits.values())
     chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
-        len(words) <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0)
+        len(words) <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.endswith(_PROSE_END))
     return hits.most_common(1)[0][0] if chrome else None
 
 
