@@ -292,7 +292,9 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
         return None
     hits: Counter = Counter()
     unknown = 0
-    capitalised = [word[0].isupper() and not (word.isupper() and len(word) > _ACRONYM_MAX) for word in words]
+    # The first word is capitalised as a sentence's; it starts no name run.
+    capitalised = [position > 0 and word[0].isupper() and not (word.isupper() and len(word) > _ACRONYM_MAX)
+                   for position, word in enumerate(words)]
     for position, word in enumerate(words):
         folded = word.casefold()
         if folded in lexicon.function_words:
@@ -300,8 +302,7 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
         rule_id = lexicon.rule_of(folded)
         if rule_id is not None:
             hits[rule_id] += 1
-        elif not (position and capitalised[position]
-                  and (capitalised[position - 1] or capitalised[position + 1:position + 2] == [True])):
+        elif not (capitalised[position] and (capitalised[position - 1] or capitalised[position + 1:position + 2] == [True])):
             unknown += 1  # a name in a run of capitalised words is not counted
     if any(sign in text for sign in _COPYRIGHT_SIGNS):
         rule_id = lexicon.rule_of("©")
