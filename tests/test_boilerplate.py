@@ -191,6 +191,8 @@ def lexicon(tmp_path_factory):
     root.mkdir()
     (root / "share.toml").write_text('[lexicon]\nwords = ["share", "facebook", "twitter", "whatsapp", "follow"]\n', "utf-8")
     (root / "consent.toml").write_text('[lexicon]\nwords = ["subscri*", "newsletter", "inbox", "©", "rights", "reserved"]\n', "utf-8")
+    (root / "video.toml").write_text('[lexicon]\nwords = ["watch", "video"]\n', "utf-8")
+    (root / "aggregator.toml").write_text('[lexicon]\nwords = ["source", "read", "full", "article", "published"]\n', "utf-8")
     (root / "function_words.txt").write_text("the\non\nto\nour\nyour\nat\nus\nin\nall\n", "utf-8")
     return load_lexicon(("xx",), (str(root.parent),))
 
@@ -238,3 +240,21 @@ def test_strip_removes_lexicon_lines_and_a_glued_chrome_tail_recording_the_rule(
 def test_a_glued_last_sentence_ending_like_a_sentence_stays(lexicon):
     body = ["The harbour bridge will close for a month. Subscribe to our newsletter."]
     assert strip_boilerplate(Document("t", "text", paragraphs=list(body)), (), 4, 3, lexicon=lexicon).paragraphs == body
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Watch: flood water pours through high street", "xx.video.lexicon"),  # a chrome label, then a headline
+    ("Source: Harbour Herald. Read full article", "xx.aggregator.lexicon"),
+    ("Published: The Collected Letters, 1920-1950", None),  # a one-word label of another family needs chrome after it
+    ("Watch: the bridge closed after inspectors found cracks in the deck.", None),  # a sentence after the label
+    ("Dog-watch: sailors on the night shift", None),  # the label is not all chrome words
+])
+def test_a_chrome_label_before_a_headline_is_a_teaser(lexicon, line, rule):
+    assert lexicon_rule(line, lexicon) == rule
+
+
+def test_the_remnant_of_a_chrome_line_a_fragment_rule_cut_goes_with_the_lexicon_rule(lexicon):
+    doc = Document("t", "text", paragraphs=["Story.", "© 2024 Harbour Herald, with rights reserved"])
+    doc = strip_boilerplate(doc, load_rules(("en",)), 4, 3, lexicon=lexicon)
+    assert doc.paragraphs == ["Story."]
+    assert [r["rule"] for r in doc.removed] == ["en.credit.copyright-credit", "xx.consent.lexicon"]

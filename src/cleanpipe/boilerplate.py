@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.rules import Lexicon, Rule, rule_index
+from cleanpipe.rules import Lexicon, Rule, rule_family, rule_index
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
 MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
@@ -78,7 +78,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         if remainder and glue_rules:
             remainder = cut_glued(remainder, glue_rules, index, doc.removed)
         if remainder and lexicon is not None:
-            remainder = _cut_by_lexicon(remainder, lexicon, index, doc.removed)
+            remainder = _cut_by_lexicon(remainder, paragraph, lexicon, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
     if not doc.from_html and doc.title:
@@ -287,14 +287,16 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
     text = text.strip()
     if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text) or text.endswith("?"):
         return None  # a quote, or a question ("Facebook, Twitter, TikTok: who is liable?"), is the story's
-    words = _WORD_TOKEN.findall(_WEB_ADDRESS.sub(" ", text))
-    if not words or len(words) > _LEXICON_MAX_WORDS:
+    matches = list(_WORD_TOKEN.finditer(_WEB_ADDRESS.sub(" ", text)))
+    if not matches or len(matches) > _LEXICON_MAX_WORDS:
         return None
+    words = [match.group() for match in matches]
     hits: Counter = Counter()
     unknown = 0
-    # The first word is capitalised as a sentence's; it starts no name run.
-    capitalised = [position > 0 and word[0].isupper() and not (word.isupper() and len(word) > _ACRONYM_MAX)
-                   for position, word in enumerate(words)]
+    # A word opening the text is capitalised as a sentence's; it starts no name run
+    # ("© 2024 Harbour Herald" opens on a name).
+    capitalised = [match.start() > 0 and match.group()[0].isupper()
+                   and not (match.group().isupper() and len(match.group()) > _ACRONYM_MAX) for match in matches]
     for position, word in enumerate(words):
         folded = word.casefold()
         if folded in lexicon.function_words:
@@ -311,12 +313,53 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
     total = sum(hits.values())
     chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
         len(words) <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.endswith(_PROSE_END))
-    return hits.most_common(1)[0][0] if chrome else None
+    if chrome:
+        return hits.most_common(1)[0][0]
+    return _labelled_teaser(text, lexicon)
 
 
-def _cut_by_lexicon(paragraph: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
-    """Remove the paragraph, or its glued last sentence, when the lexicon check takes it."""
+_LABEL_MAX_WORDS = 4  # "Voir la vidéo", "Read more", "Lesen Sie auch", "Смотрите также"
+_TEASER_MAX_WORDS = 20
+# A one-word label is a credit's, a video's or a share bar's ("Photo:", "Video:", "Share:");
+# other one-word labels head the story's own lines ("Published: The Collected Letters")
+# unless chrome words follow ("Источник: Северная панорама. Читать полностью").
+_ONE_WORD_LABEL_FAMILIES = frozenset({"credit", "video", "share"})
+
+
+def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
+    """The lexicon rule of a chrome label before a colon with a headline after it, if any.
+
+    "Voir la vidéo : Au petit matin, la criée en images", "Read more: Ambulance service
+    declares critical incident", "Photo: Anna Weber": the label is all chrome words, and
+    what follows is a headline or a name (no full stop). A sentence after a label ("Photo:
+    the headquarters was evacuated last month, a spokesperson said.") is the story's.
+    """
+    label, colon, rest = text.partition(":")
+    rest = rest.strip()
+    if not colon or not rest or rest.endswith(_PROSE_END):
+        return None
+    label_words = _WORD_TOKEN.findall(label)
+    if not label_words or len(label_words) > _LABEL_MAX_WORDS or len(_WORD_TOKEN.findall(rest)) > _TEASER_MAX_WORDS:
+        return None
+    rules = [lexicon.rule_of(word.casefold()) for word in label_words if word.casefold() not in lexicon.function_words]
+    if not rules or None in rules:
+        return None
+    if len(rules) == 1 and rule_family(rules[0]) not in _ONE_WORD_LABEL_FAMILIES and not any(
+            lexicon.rule_of(word.casefold()) for word in _WORD_TOKEN.findall(rest)):
+        return None
+    return Counter(rules).most_common(1)[0][0]
+
+
+def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
+    """Remove the paragraph, or its glued last sentence, when the lexicon check takes it.
+
+    ``whole`` is the paragraph before fragment rules cut it: when the lexicon takes the
+    whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
+    reservados." after "© 2024" went) goes too.
+    """
     rule_id = lexicon_rule(paragraph, lexicon)
+    if rule_id is None and whole is not paragraph:
+        rule_id = lexicon_rule(whole, lexicon)
     if rule_id is not None:
         removed.append({"rule": rule_id, "text": paragraph, "para": index})
         return ""
