@@ -156,7 +156,9 @@ def test_tail_rules_see_the_tail_that_survives_stripping():
 def test_tail_sweep_stops_at_content():
     note = "This article originally appeared on The Conversation."
     body = [note, "Story one.", "Story two.", "Story three.", "Share this article"]
-    assert note in strip(body, config=Config(tail_window=3)).paragraphs
+    # The tail rule's window, alone: the lexicon check takes the note anywhere.
+    assert note in strip(body, config=Config(tail_window=3, lexicon_check=False)).paragraphs
+    assert note not in strip(body, config=Config(tail_window=3)).paragraphs
 
 
 STORY = [
@@ -258,3 +260,30 @@ def test_the_remnant_of_a_chrome_line_a_fragment_rule_cut_goes_with_the_lexicon_
     doc = strip_boilerplate(doc, load_rules(("en",)), 4, 3, lexicon=lexicon)
     assert doc.paragraphs == ["Story."]
     assert [r["rule"] for r in doc.removed] == ["en.credit.copyright-credit", "xx.consent.lexicon"]
+
+
+@pytest.mark.parametrize("paragraph, kept, cut", [
+    ("The council will set up a jobs fair within a fortnight. This article originally appeared on The Ledger Post.",
+     "The council will set up a jobs fair within a fortnight.", "This article originally appeared on The Ledger Post."),
+    ("Read more: Ambulance service declares critical incident as calls surge Campaigners said the figures proved the need"
+     " for a new urgent treatment centre in the north of the county, a project that was promised four years ago.",
+     "Campaigners said the figures proved the need for a new urgent treatment centre in the north of the county, a"
+     " project that was promised four years ago.", "Read more: Ambulance service declares critical incident as calls surge"),
+    ("Many medics work two jobs. Czytaj bez ograniczeń – wykup prenumeratę cyfrową Średnia wieku w stacji przekracza już pięćdziesiąt lat.",
+     "Many medics work two jobs. Średnia wieku w stacji przekracza już pięćdziesiąt lat.",
+     "Czytaj bez ograniczeń – wykup prenumeratę cyfrową"),
+])
+def test_chrome_glued_onto_a_sentence_goes_with_the_lexicon_rule(paragraph, kept, cut):
+    doc = strip([paragraph])
+    assert doc.paragraphs == [kept]
+    assert [r["text"] for r in doc.removed] == [cut] and doc.removed[0]["rule"].endswith(".lexicon")
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Lesen Sie den ganzen Artikel bei unserem Partnerportal nach, empfahl der Sprecher den Anwohnern.",
+    "Bild: So lautete die Überschrift des Boulevardblatts am nächsten Morgen, als die Fans das späte Tor feierten.",
+    "Read more about Facebook's plans to open an office in the town next year in our business pages.",
+    "The minister said the talks would resume on Monday. He read the article.",  # two chrome words: a sentence may have them
+])
+def test_sentences_opening_or_ending_with_chrome_words_stay(paragraph):
+    assert strip([paragraph]).paragraphs == [paragraph]

@@ -77,13 +77,14 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                     break
         if remainder and glue_rules:
             remainder = cut_glued(remainder, glue_rules, index, doc.removed)
-        if remainder and lexicon is not None:
-            remainder = _cut_by_lexicon(remainder, paragraph, lexicon, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
+    _sweep_tail(kept, count, tail_window, candidates, doc.removed)
+    if lexicon is not None:  # after the rules, which name what they know better
+        kept = [(left, index) for paragraph, index in kept
+                if (left := _cut_by_lexicon(paragraph, paragraphs[index], lexicon, index, doc.removed))]
     if not doc.from_html and doc.title:
         _drop_head_headlines(kept, head_window, doc.removed)
-    _sweep_tail(kept, count, tail_window, candidates, doc.removed)
     _drop_repeated_blocks(kept, doc.removed)
     doc.paragraphs = [paragraph for paragraph, _ in kept]
     doc.origins = [index for _, index in kept]
@@ -272,18 +273,32 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
     """The lexicon rule that takes ``text`` as chrome, if any.
 
     Words are counted after dropping web addresses and numbers: function words are
-    ignored, a capitalised word after the first that no vocabulary lists is a name (an
-    outlet's, an agency's) and ignored too; the rest are chrome words (in a family's
-    ``[lexicon]``) or other words. Text in quotation marks is a quote, never chrome.
+    ignored, capitalised words in a run that no vocabulary lists are a name (an outlet's,
+    an agency's) and ignored too; the rest are chrome words (in a family's ``[lexicon]``)
+    or other words. Text in quotation marks, or a question, is the story's, never chrome.
 
     Args:
-        text: a paragraph or the last sentence of one.
+        text: a paragraph or a sentence of one.
         lexicon: from :func:`cleanpipe.rules.load_lexicon`.
 
     Returns:
         ``"<lang>.<family>.lexicon"`` of the vocabulary with most words in ``text`` (the
         first pack on a tie), or None when the text is not made of chrome words.
     """
+    counted = _lexicon_counts(text, lexicon)
+    if counted is None:
+        return None
+    hits, unknown, words = counted
+    total = sum(hits.values())
+    chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
+        words <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.strip().endswith(_PROSE_END))
+    if chrome:
+        return hits.most_common(1)[0][0]
+    return _labelled_teaser(text, lexicon)
+
+
+def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int] | None:
+    """Chrome words per lexicon rule, other words, and all words of ``text`` (None: never chrome)."""
     text = text.strip()
     if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text) or text.endswith("?"):
         return None  # a quote, or a question ("Facebook, Twitter, TikTok: who is liable?"), is the story's
@@ -310,12 +325,7 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
         rule_id = lexicon.rule_of("©")
         if rule_id is not None:
             hits[rule_id] += 1
-    total = sum(hits.values())
-    chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
-        len(words) <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.endswith(_PROSE_END))
-    if chrome:
-        return hits.most_common(1)[0][0]
-    return _labelled_teaser(text, lexicon)
+    return hits, unknown, len(words)
 
 
 _LABEL_MAX_WORDS = 4  # "Voir la vidéo", "Read more", "Lesen Sie auch", "Смотрите также"
@@ -363,27 +373,89 @@ def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, re
     if rule_id is not None:
         removed.append({"rule": rule_id, "text": paragraph, "para": index})
         return ""
+    starts = _sentence_starts(paragraph)
     # "... beide markten bevallen. Lees het volledige artikel op rivierenkoerier.nl": a tail
-    # glued on with its break lost, which does not end like a sentence of the story.
-    last = _last_sentence_start(paragraph)
-    if last:
-        tail = paragraph[last:].strip()
-        if not tail.endswith(_PROSE_END):
-            rule_id = lexicon_rule(tail, lexicon)
-            if rule_id is not None:
-                removed.append({"rule": rule_id, "text": tail, "para": index})
-                return paragraph[:last].strip()
-    return paragraph
+    # glued on with its break lost. One ending like a sentence must be chrome words alone,
+    # three at least ("... the factory. This article originally appeared on The Ledger Post.").
+    if len(starts) > 1:
+        tail = paragraph[starts[-1]:].strip()
+        rule_id = lexicon_rule(tail, lexicon) if not tail.endswith(_PROSE_END) else _all_chrome(tail, lexicon)
+        if rule_id is not None:
+            removed.append({"rule": rule_id, "text": tail, "para": index})
+            paragraph = paragraph[:starts[-1]].strip()
+            starts = starts[:-1]
+    return _cut_glued_heads(paragraph, starts, lexicon, index, removed)
 
 
-def _last_sentence_start(paragraph: str) -> int:
-    """Where the paragraph's last sentence starts (0 when it has one sentence)."""
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(paragraph):
-        if match.end() < len(paragraph) and _starts_sentence(paragraph[match.end():]) and (
-                match.start() < match.end() or paragraph[match.end()].isupper()):
-            start = match.end()
-    return start
+_GLUED_TAIL_MIN_HITS = 3  # "This article originally appeared on ...": a story's last sentence is never three chrome words and names alone
+
+
+def _all_chrome(text: str, lexicon: Lexicon) -> str | None:
+    """The lexicon rule of a sentence made of chrome words, function words and names alone."""
+    counted = _lexicon_counts(text, lexicon)
+    if counted is None:
+        return None
+    hits, unknown, _ = counted
+    return hits.most_common(1)[0][0] if unknown == 0 and sum(hits.values()) >= _GLUED_TAIL_MIN_HITS else None
+
+
+_GLUED_HEAD_MIN_REST_WORDS = 6  # what follows a glued head is a sentence of the story
+
+
+def _cut_glued_heads(paragraph: str, starts: list[int], lexicon: Lexicon, index: int, removed: list[dict]) -> str:
+    """Cut chrome glued in front of a sentence, up to the capitalised word where the story resumes.
+
+    "Read more: Ambulance service declares critical incident as calls surge Campaigners
+    said ...", "... lepiej. Czytaj bez ograniczeń – wykup prenumeratę cyfrową Średnia wieku
+    ...": a sentence that opens on a chrome word is tried up to the capitalised word where
+    the story resumes (:func:`_cut_glued_head`); an opening ending like a sentence or on a
+    function word ("Read more about Facebook's plans") is a sentence and stays.
+    """
+    pieces, cut = [], False
+    for start, end in zip(starts, starts[1:] + [len(paragraph)]):
+        sentence = paragraph[start:end].strip()
+        first = _WORD_TOKEN.match(sentence)
+        if first is not None and lexicon.rule_of(first.group().casefold()) is not None:
+            sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed)
+            cut = cut or head_cut
+        if sentence:
+            pieces.append(sentence)
+    return " ".join(pieces) if cut else paragraph
+
+
+def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
+    """Cut a chrome opening of ``sentence`` up to the first capitalised word past its head.
+
+    The head is a label and its headline's first word ("Read more: Ambulance ..."), or the
+    first two words. Only the first capitalised word after it is a break: in German every
+    noun has a capital, and "Bild: So lautete die Überschrift ..." is one sentence. The
+    opening goes when it is a chrome label with a headline after it, or chrome words,
+    function words and names alone, three chrome words at least.
+    """
+    matches = list(_WORD_TOKEN.finditer(sentence))
+    colon = sentence.find(":")
+    head = 2
+    if 0 < colon:
+        head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1
+    position = next((i for i in range(head, len(matches)) if matches[i].group()[0].isupper()), None)
+    if position is None or len(matches) - position < _GLUED_HEAD_MIN_REST_WORDS:
+        return sentence, False
+    word = matches[position]
+    opening = sentence[:word.start()].strip()
+    if opening.endswith(_PROSE_END) or matches[position - 1].group().casefold() in lexicon.function_words:
+        return sentence, False
+    rule_id = _labelled_teaser(opening, lexicon) if 0 < colon < word.start() else _all_chrome(opening, lexicon)
+    if rule_id is None:
+        return sentence, False
+    removed.append({"rule": rule_id, "text": opening, "para": index})
+    return sentence[word.start():], True
+
+
+def _sentence_starts(paragraph: str) -> list[int]:
+    """Where each sentence of the paragraph starts (the first at 0)."""
+    return [0] + [m.end() for m in _SENTENCE_BREAK.finditer(paragraph)
+                  if m.end() < len(paragraph) and _starts_sentence(paragraph[m.end():])
+                  and (m.start() < m.end() or paragraph[m.end()].isupper())]
 
 
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.
