@@ -288,8 +288,7 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
     counted = _lexicon_counts(text, lexicon)
     if counted is None:
         return None
-    hits, unknown, words = counted
-    total = sum(hits.values())
+    hits, total, unknown, words = counted
     chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
         words <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.strip().endswith(_PROSE_END))
     if chrome:
@@ -297,8 +296,8 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
     return _labelled_teaser(text, lexicon)
 
 
-def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int] | None:
-    """Chrome words per lexicon rule, other words, and all words of ``text`` (None: never chrome)."""
+def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int] | None:
+    """Chrome words per lexicon rule, chrome words, other words, and all words of ``text`` (None: never chrome)."""
     text = text.strip()
     if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text) or text.endswith("?"):
         return None  # a quote, or a question ("Facebook, Twitter, TikTok: who is liable?"), is the story's
@@ -307,7 +306,7 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int] | N
         return None
     words = [match.group() for match in matches]
     hits: Counter = Counter()
-    unknown = 0
+    unknown = chrome_words = 0
     # A word opening the text is capitalised as a sentence's; it starts no name run
     # ("© 2024 Harbour Herald" opens on a name).
     capitalised = [match.start() > 0 and match.group()[0].isupper()
@@ -316,16 +315,16 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int] | N
         folded = word.casefold()
         if folded in lexicon.function_words:
             continue
-        rule_id = lexicon.rule_of(folded)
-        if rule_id is not None:
-            hits[rule_id] += 1
+        rule_ids = lexicon.rules_of(folded)
+        if rule_ids:
+            hits.update(rule_ids)  # a network name is every pack's; the language's own words decide
+            chrome_words += 1
         elif not (capitalised[position] and (capitalised[position - 1] or capitalised[position + 1:position + 2] == [True])):
             unknown += 1  # a name in a run of capitalised words is not counted
-    if any(sign in text for sign in _COPYRIGHT_SIGNS):
-        rule_id = lexicon.rule_of("©")
-        if rule_id is not None:
-            hits[rule_id] += 1
-    return hits, unknown, len(words)
+    if any(sign in text for sign in _COPYRIGHT_SIGNS) and lexicon.rules_of("©"):
+        hits.update(lexicon.rules_of("©"))
+        chrome_words += 1
+    return hits, chrome_words, unknown, len(words)
 
 
 _LABEL_MAX_WORDS = 4  # "Voir la vidéo", "Read more", "Lesen Sie auch", "Смотрите также"
@@ -351,13 +350,13 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     label_words = _WORD_TOKEN.findall(label)
     if not label_words or len(label_words) > _LABEL_MAX_WORDS or len(_WORD_TOKEN.findall(rest)) > _TEASER_MAX_WORDS:
         return None
-    rules = [lexicon.rule_of(word.casefold()) for word in label_words if word.casefold() not in lexicon.function_words]
-    if not rules or None in rules:
+    rules = [lexicon.rules_of(word.casefold()) for word in label_words if word.casefold() not in lexicon.function_words]
+    if not rules or not all(rules):
         return None
-    if len(rules) == 1 and rule_family(rules[0]) not in _ONE_WORD_LABEL_FAMILIES and not any(
-            lexicon.rule_of(word.casefold()) for word in _WORD_TOKEN.findall(rest)):
+    if len(rules) == 1 and rule_family(rules[0][0]) not in _ONE_WORD_LABEL_FAMILIES and not any(
+            lexicon.rules_of(word.casefold()) for word in _WORD_TOKEN.findall(rest)):
         return None
-    return Counter(rules).most_common(1)[0][0]
+    return Counter(rule_id for ids in rules for rule_id in ids).most_common(1)[0][0]
 
 
 def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
@@ -395,8 +394,8 @@ def _all_chrome(text: str, lexicon: Lexicon) -> str | None:
     counted = _lexicon_counts(text, lexicon)
     if counted is None:
         return None
-    hits, unknown, _ = counted
-    return hits.most_common(1)[0][0] if unknown == 0 and sum(hits.values()) >= _GLUED_TAIL_MIN_HITS else None
+    hits, total, unknown, _ = counted
+    return hits.most_common(1)[0][0] if unknown == 0 and total >= _GLUED_TAIL_MIN_HITS else None
 
 
 _GLUED_HEAD_MIN_REST_WORDS = 6  # what follows a glued head is a sentence of the story

@@ -189,18 +189,20 @@ class Lexicon:
     """The family vocabularies and function words of the loaded packs, for the lexicon check."""
 
     function_words: frozenset[str]
-    words: dict[str, str]  # token -> id of the first pack's lexicon that lists it ("en.share.lexicon")
+    words: dict[str, tuple[str, ...]]  # token -> ids of the packs' lexicons listing it ("en.share.lexicon"), in pack order
     prefixes: dict[str, tuple[tuple[str, str], ...]]  # a prefix's first four letters -> (prefix, id), longest first
 
+    def rules_of(self, token: str) -> tuple[str, ...]:
+        """The lexicon ids a case-folded token belongs to, by whole word, else by prefix (empty: none)."""
+        rule_ids = self.words.get(token)
+        if rule_ids is not None:
+            return rule_ids
+        return tuple(rule_id for prefix, rule_id in self.prefixes.get(token[:_PREFIX_MIN], ()) if token.startswith(prefix))
+
     def rule_of(self, token: str) -> str | None:
-        """The lexicon id a case-folded token belongs to, by whole word, else by prefix."""
-        rule_id = self.words.get(token)
-        if rule_id is not None:
-            return rule_id
-        for prefix, rule_id in self.prefixes.get(token[:_PREFIX_MIN], ()):
-            if token.startswith(prefix):
-                return rule_id
-        return None
+        """The first lexicon id a case-folded token belongs to, or None."""
+        rule_ids = self.rules_of(token)
+        return rule_ids[0] if rule_ids else None
 
 
 @functools.lru_cache(maxsize=16)
@@ -221,7 +223,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     """
     roots = [Path(str(resources.files("cleanpipe") / "rules"))] + [Path(d) for d in extra_dirs]
     function_words: set[str] = set()
-    words: dict[str, str] = {}
+    words: dict[str, list[str]] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
     for language in languages:
         for root in roots:
@@ -245,12 +247,12 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
                     if len(prefix) < _PREFIX_MIN:
                         raise ConfigError(f"{path}: lexicon prefix {entry!r} is shorter than {_PREFIX_MIN} letters")
                     prefixes.setdefault(prefix[:_PREFIX_MIN], []).append((prefix, rule_id))
-                else:
-                    words.setdefault(entry, rule_id)
+                elif rule_id not in words.setdefault(entry, []):
+                    words[entry].append(rule_id)
     # A word listed by a family is chrome whatever function-word list also names it.
     function_words -= words.keys()
     ordered = {key: tuple(sorted(entries, key=lambda e: -len(e[0]))) for key, entries in prefixes.items()}
-    return Lexicon(frozenset(function_words), words, ordered)
+    return Lexicon(frozenset(function_words), {word: tuple(ids) for word, ids in words.items()}, ordered)
 
 
 def rule_family(rule_id: str) -> str:
