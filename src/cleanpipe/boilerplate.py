@@ -356,11 +356,24 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     if len(rules) == 1 and rule_family(rules[0][0]) not in _ONE_WORD_LABEL_FAMILIES and not any(
             lexicon.rules_of(word.casefold()) for word in _WORD_TOKEN.findall(rest)):
         return None
-    return Counter(rule_id for ids in rules for rule_id in ids).most_common(1)[0][0]
+    rule_id = Counter(rule_id for ids in rules for rule_id in ids).most_common(1)[0][0]
+    if rule_family(rule_id) == "credit" and not _names_only(rest, lexicon):
+        return None  # a credit names people and agencies: "Foto: So lautete die Überschrift ..." is a sentence
+    return rule_id
+
+
+def _names_only(text: str, lexicon: Lexicon) -> bool:
+    """Whether every word is capitalised, a function or chrome word, or follows a slash ("Anna Weber/dpa")."""
+    for match in _WORD_TOKEN.finditer(text):
+        word = match.group()
+        if not (word[0].isupper() or word.casefold() in lexicon.function_words or lexicon.rules_of(word.casefold())
+                or text[:match.start()].rstrip().endswith("/")):
+            return False
+    return True
 
 
 def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
-    """Remove the paragraph, or its glued last sentence, when the lexicon check takes it.
+    """Remove the paragraph, or the chrome glued into it, when the lexicon check takes it.
 
     ``whole`` is the paragraph before fragment rules cut it: when the lexicon takes the
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
@@ -372,18 +385,52 @@ def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, re
     if rule_id is not None:
         removed.append({"rule": rule_id, "text": paragraph, "para": index})
         return ""
+    # Chrome glued on with its break lost: a whole sentence of it ("... beide markten bevallen.
+    # Lees het volledige artikel op rivierenkoerier.nl", "Jetzt Newsletter abonnieren! Die
+    # Preise ..."; one ending in a full stop must be chrome words and names alone, three at
+    # least: "... the factory. This article originally appeared on The Ledger Post."), a
+    # chrome opening before the story resumes, or a shouted advert label inside a sentence.
     starts = _sentence_starts(paragraph)
-    # "... beide markten bevallen. Lees het volledige artikel op rivierenkoerier.nl": a tail
-    # glued on with its break lost. One ending like a sentence must be chrome words alone,
-    # three at least ("... the factory. This article originally appeared on The Ledger Post.").
-    if len(starts) > 1:
-        tail = paragraph[starts[-1]:].strip()
-        rule_id = lexicon_rule(tail, lexicon) if not tail.endswith(_PROSE_END) else _all_chrome(tail, lexicon)
-        if rule_id is not None:
-            removed.append({"rule": rule_id, "text": tail, "para": index})
-            paragraph = paragraph[:starts[-1]].strip()
-            starts = starts[:-1]
-    return _cut_glued_heads(paragraph, starts, lexicon, index, removed)
+    pieces, cut = [], False
+    for start, end in zip(starts, starts[1:] + [len(paragraph)]):
+        sentence = paragraph[start:end].strip()
+        if len(starts) > 1:
+            rule_id = (_all_chrome(sentence, lexicon) if sentence.endswith(_FULL_STOP_END)
+                       else lexicon_rule(sentence, lexicon))
+            if rule_id is not None:
+                removed.append({"rule": rule_id, "text": sentence, "para": index})
+                cut = True
+                continue
+        first = _WORD_TOKEN.match(sentence)
+        if first is not None and lexicon.rule_of(first.group().casefold()) is not None:
+            sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed)
+            cut = cut or head_cut
+        sentence, label_cut = _cut_shouted_labels(sentence, lexicon, index, removed)
+        cut = cut or label_cut
+        if sentence:
+            pieces.append(sentence)
+    return " ".join(pieces) if cut else paragraph
+
+
+_FULL_STOP_END = (".", "…", ".”", '."', ".’", ".»")
+# "... bold this summer ADVERTISEMENT and have asked ...": a share-family word in capitals
+# between two lower-case words is an advert label the scrape ran into the sentence.
+_SHOUTED_LABEL = re.compile(r"(?<=[^\W\d_] )([^\W\d_a-z]{4,})(?= [^\W\d_])")
+
+
+def _cut_shouted_labels(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
+    """Cut share-family words in capitals standing between lower-case words of a sentence."""
+    cut = False
+    for match in reversed(list(_SHOUTED_LABEL.finditer(sentence))):
+        word = match.group(1)
+        before, after = sentence[:match.start(1)].rstrip(), sentence[match.end(1):].lstrip()
+        if not (word.isupper() and before[-1:].islower() and after[:1].islower()):
+            continue
+        rule_ids = [r for r in lexicon.rules_of(word.casefold()) if rule_family(r) == "share"]
+        if rule_ids:
+            removed.append({"rule": rule_ids[0], "text": word, "para": index})
+            sentence, cut = before + " " + after, True
+    return sentence, cut
 
 
 _GLUED_TAIL_MIN_HITS = 3  # "This article originally appeared on ...": a story's last sentence is never three chrome words and names alone
@@ -401,47 +448,31 @@ def _all_chrome(text: str, lexicon: Lexicon) -> str | None:
 _GLUED_HEAD_MIN_REST_WORDS = 6  # what follows a glued head is a sentence of the story
 
 
-def _cut_glued_heads(paragraph: str, starts: list[int], lexicon: Lexicon, index: int, removed: list[dict]) -> str:
-    """Cut chrome glued in front of a sentence, up to the capitalised word where the story resumes.
-
-    "Read more: Ambulance service declares critical incident as calls surge Campaigners
-    said ...", "... lepiej. Czytaj bez ograniczeń – wykup prenumeratę cyfrową Średnia wieku
-    ...": a sentence that opens on a chrome word is tried up to the capitalised word where
-    the story resumes (:func:`_cut_glued_head`); an opening ending like a sentence or on a
-    function word ("Read more about Facebook's plans") is a sentence and stays.
-    """
-    pieces, cut = [], False
-    for start, end in zip(starts, starts[1:] + [len(paragraph)]):
-        sentence = paragraph[start:end].strip()
-        first = _WORD_TOKEN.match(sentence)
-        if first is not None and lexicon.rule_of(first.group().casefold()) is not None:
-            sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed)
-            cut = cut or head_cut
-        if sentence:
-            pieces.append(sentence)
-    return " ".join(pieces) if cut else paragraph
-
-
 def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
-    """Cut a chrome opening of ``sentence`` up to the first capitalised word past its head.
+    """Cut a chrome opening of ``sentence`` up to where the story resumes.
 
     The head is a label and its headline's first word ("Read more: Ambulance ..."), or the
-    first two words. Only the first capitalised word after it is a break: in German every
-    noun has a capital, and "Bild: So lautete die Überschrift ..." is one sentence. The
-    opening goes when it is a chrome label with a headline after it, or chrome words,
-    function words and names alone, three chrome words at least.
+    first two words; the break is the first capital after it that follows a lower-case word.
+    The opening goes when it is a chrome label with a headline or a credit's names after it
+    (:func:`_labelled_teaser`: "Bild: So lautete die Überschrift ..." is a sentence, not a
+    name), or chrome words, function words and names alone, three chrome words at least.
     """
     matches = list(_WORD_TOKEN.finditer(sentence))
     colon = sentence.find(":")
     head = 2
     if 0 < colon:
         head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1
-    position = next((i for i in range(head, len(matches)) if matches[i].group()[0].isupper()), None)
+    # The story resumes at a capital after a lower-case word that is not a function word:
+    # "... as calls surge Campaigners said", "Bild: Lena Voskuhl/stadtfunk Der nächste ...";
+    # inside a name ("Foto: Sanne de Wit") a capital follows a capital or a particle.
+    position = next((i for i in range(max(head, 1), len(matches)) if matches[i].group()[0].isupper()
+                     and matches[i - 1].group()[0].islower()
+                     and matches[i - 1].group().casefold() not in lexicon.function_words), None)
     if position is None or len(matches) - position < _GLUED_HEAD_MIN_REST_WORDS:
         return sentence, False
     word = matches[position]
     opening = sentence[:word.start()].strip()
-    if opening.endswith(_PROSE_END) or matches[position - 1].group().casefold() in lexicon.function_words:
+    if opening.endswith(_PROSE_END):
         return sentence, False
     rule_id = _labelled_teaser(opening, lexicon) if 0 < colon < word.start() else _all_chrome(opening, lexicon)
     if rule_id is None:
