@@ -153,7 +153,7 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
 # Where a sentence may start inside a paragraph: after a sentence end, with or without the
 # space a scrape loses when it glues a caption on ("...getragen.Foto: dpa").
 # A quote or bracket counts only after a full stop: an opening quote ends nothing.
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"'’)]))(?:\s+(?=\S)|(?=[^\W\d_]))")
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"'’)]))(?:\s+(?=\S)|(?=[^\W\d_]|©))")
 _WORD_BREAK = re.compile(r"\s+(?=\S)")
 _GLUE_MAX_CHARS = 200  # a glued label or call to action is one short line; longer is story text
 # A glued opening is a label ("Advertisement", "Foto: dpa"): in longer openings a capitalised
@@ -192,11 +192,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
-    # A break with no space must open on a capital letter (checked by the pattern: a letter;
-    # here: a capital), so "Mr." or "3.5" never split.
+    # A break with no space must open on a capital letter or a © (checked by the pattern: a
+    # letter or ©; here: a capital), so "Mr." or "3.5" never split.
     starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(paragraph)
                     if m.end() < len(paragraph) and _starts_sentence(paragraph[m.end():])
-                    and (m.start() < m.end() or paragraph[m.end()].isupper())]
+                    and (m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©")]
     if len(starts) == 1 and not any(rule.where == "any" for rule in rules):
         return paragraph
     ends = starts[1:] + [len(paragraph)]
@@ -267,6 +267,7 @@ _ACRONYM_MAX = 4
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 _COPYRIGHT_SIGNS = ("©", "ⓒ")
+_NUMBER = re.compile(r"\d[\w.,:]*")  # "1.2k shares", "00:58", "3rd": a number and its suffix are no word
 
 
 def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
@@ -301,7 +302,7 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int
     text = text.strip()
     if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text) or text.endswith("?"):
         return None  # a quote, or a question ("Facebook, Twitter, TikTok: who is liable?"), is the story's
-    matches = list(_WORD_TOKEN.finditer(_WEB_ADDRESS.sub(" ", text)))
+    matches = list(_WORD_TOKEN.finditer(_NUMBER.sub(" ", _WEB_ADDRESS.sub(" ", text))))
     if not matches or len(matches) > _LEXICON_MAX_WORDS:
         return None
     words = [match.group() for match in matches]
@@ -328,6 +329,9 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int
 
 
 _LABEL_MAX_WORDS = 4  # "Voir la vidéo", "Read more", "Lesen Sie auch", "Смотрите также"
+# A label may end in a full stop when it is one word in capitals or an abbreviation:
+# "VIDÉO. Les flammes visibles ...", "Fot. Marek Zawadzki".
+_DOTTED_LABEL = re.compile(r"(?:[^\W\d_a-z]{2,}|[^\W\d_]{2,4})\. ?")
 _TEASER_MAX_WORDS = 20
 # A one-word label is a credit's, a video's or a share bar's ("Photo:", "Video:", "Share:");
 # other one-word labels head the story's own lines ("Published: The Collected Letters")
@@ -344,6 +348,9 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     the headquarters was evacuated last month, a spokesperson said.") is the story's.
     """
     label, colon, rest = text.partition(":")
+    dotted = _DOTTED_LABEL.match(text)
+    if dotted and (not colon or dotted.end() < len(label)):
+        label, colon, rest = dotted.group().rstrip(" ."), ".", text[dotted.end():]
     rest = rest.strip()
     if not colon or not rest or rest.endswith(_PROSE_END):
         return None
@@ -482,10 +489,15 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
 
 
 def _sentence_starts(paragraph: str) -> list[int]:
-    """Where each sentence of the paragraph starts (the first at 0)."""
-    return [0] + [m.end() for m in _SENTENCE_BREAK.finditer(paragraph)
-                  if m.end() < len(paragraph) and _starts_sentence(paragraph[m.end():])
-                  and (m.start() < m.end() or paragraph[m.end()].isupper())]
+    """Where each sentence of the paragraph starts (the first at 0); a label such as "Fot." or
+    "VIDÉO." starts no sentence after it."""
+    starts = [0]
+    for m in _SENTENCE_BREAK.finditer(paragraph):
+        if m.end() < len(paragraph) and _starts_sentence(paragraph[m.end():]) and (
+                m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©"):
+            if not _DOTTED_LABEL.fullmatch(paragraph[starts[-1]:m.end()].strip()):
+                starts.append(m.end())
+    return starts
 
 
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.
