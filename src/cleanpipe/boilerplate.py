@@ -264,10 +264,16 @@ _LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments":
 # "Lesen Sie mehr über das Projekt auf der Website der Stadt" is a sentence. A word in
 # capitals longer than an acronym is a shouted heading's ("FULL INQUIRY"), a word of its own.
 _ACRONYM_MAX = 4
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 _COPYRIGHT_SIGNS = ("©", "ⓒ")
-_NUMBER = re.compile(r"\d[\w.,:]*")  # "1.2k shares", "00:58", "3rd": a number and its suffix are no word
+# A number and its suffix or currency are no word: "1.2k shares", "00:58", "R$ 1,90", "9,90 zł".
+_NUMBER = re.compile(r"(?:R\$|US\$|[€£$₽₴]|\b(?:zł|грн|руб)\b\.?|\d[\w.,:]*)")
+# A short span in quotation marks is a name, not a quote: "Подпишитесь на рассылку «Вечернего
+# Приволжска» и ...", 'Click "Accept all" to ...'; a longer one, or one closing a clause
+# ("„Wir sind am Limit“, sagte sie"), is reported speech.
+_QUOTED_NAME = re.compile(r"[«„“\"‚‘]([^\W\d_][^«»„“”\"‚‘’]{0,40}?)[»“”\"‘’](?=\W|$)(?!\s*[,.!?])")
 
 
 def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
@@ -300,8 +306,11 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
 def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int] | None:
     """Chrome words per lexicon rule, chrome words, other words, and all words of ``text`` (None: never chrome)."""
     text = text.strip()
-    if len(text) > _LEXICON_MAX_CHARS or _QUOTES.intersection(text) or text.endswith("?"):
-        return None  # a quote, or a question ("Facebook, Twitter, TikTok: who is liable?"), is the story's
+    if len(text) > _LEXICON_MAX_CHARS or text.endswith("?"):
+        return None  # a question ("Facebook, Twitter, TikTok: who is liable?") is the story's
+    text = _QUOTED_NAME.sub(" ", text)
+    if _QUOTES.intersection(text):
+        return None  # a quote is the story's
     matches = list(_WORD_TOKEN.finditer(_NUMBER.sub(" ", _WEB_ADDRESS.sub(" ", text))))
     if not matches or len(matches) > _LEXICON_MAX_WORDS:
         return None
@@ -312,6 +321,14 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int
     # ("© 2024 Harbour Herald" opens on a name).
     capitalised = [match.start() > 0 and match.group()[0].isupper()
                    and not (match.group().isupper() and len(match.group()) > _ACRONYM_MAX) for match in matches]
+    # Russian and Ukrainian names lower-case their second word ("Северная панорама",
+    # "Поліський вісник"): a Cyrillic capital and the one word after it are a name.
+    for position in range(1, len(words)):
+        if (capitalised[position - 1] and not capitalised[position] and _CYRILLIC.match(words[position])
+                and _CYRILLIC.match(words[position - 1]) and not lexicon.rules_of(words[position].casefold())
+                and words[position].casefold() not in lexicon.function_words
+                and not (position > 1 and capitalised[position - 2])):
+            capitalised[position] = True
     for position, word in enumerate(words):
         folded = word.casefold()
         if folded in lexicon.function_words:
@@ -352,7 +369,7 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     if dotted and (not colon or dotted.end() < len(label)):
         label, colon, rest = dotted.group().rstrip(" ."), ".", text[dotted.end():]
     rest = rest.strip()
-    if not colon or not rest or rest.endswith(_PROSE_END):
+    if not colon or not rest or rest.endswith(_PROSE_END) or _QUOTES.intersection(_QUOTED_NAME.sub(" ", rest)):
         return None
     label_words = _WORD_TOKEN.findall(label)
     if not label_words or len(label_words) > _LABEL_MAX_WORDS or len(_WORD_TOKEN.findall(rest)) > _TEASER_MAX_WORDS:
