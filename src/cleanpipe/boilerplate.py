@@ -258,6 +258,9 @@ _LEXICON_MAX_CHARS = 320
 _LEXICON_MIN_HITS = 2  # one chrome word is a story's ("the newsletter", "a photo"); two with nothing else is a line of chrome
 _LEXICON_HITS_PER_UNKNOWN = 3  # "Share on Facebook Twitter WhatsApp": 4 chrome words, 0 others; a sentence about sharing has a verb and an object of its own
 _LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments": a button label of one or two words, all chrome
+# A line opening on an article is a noun phrase, a subheading ("The app", "Die App", "Les abonnés"), not a button.
+_ARTICLES = frozenset({"the", "a", "an", "der", "die", "das", "ein", "eine", "le", "la", "les", "l'", "un", "une", "el", "los",
+                       "las", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma", "de", "het", "een"})
 # Capitalised words in a run that no vocabulary lists are a name (the outlet's, the agency's:
 # "© 2024 Diario La Meseta", "Photo: Jan Kowalski") and not counted. A capitalised word
 # alone is a word of its own: in German every noun is capitalised, and
@@ -265,11 +268,12 @@ _LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments":
 # capitals longer than an acronym is a shouted heading's ("FULL INQUIRY"), a word of its own.
 _ACRONYM_MAX = 4
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])’(?=[^\W\d_])")  # "l’article", "don’t": an apostrophe, not a quote
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 _COPYRIGHT_SIGNS = ("©", "ⓒ")
 # A number and its suffix or currency are no word: "1.2k shares", "00:58", "R$ 1,90", "9,90 zł".
-_NUMBER = re.compile(r"(?:R\$|US\$|[€£$₽₴]|\b(?:zł|грн|руб)\b\.?|\d[\w.,:]*)")
+_NUMBER = re.compile(r"(?:R\$|US\$|[€£$₽₴]|\b(?:zł|грн|руб|(?i:euros?|eur))\b\.?|\d[\w.,:]*)")
 # A short span in quotation marks is a name, not a quote: "Подпишитесь на рассылку «Вечернего
 # Приволжска» и ...", 'Click "Accept all" to ...'; a longer one, or one closing a clause
 # ("„Wir sind am Limit“, sagte sie"), is reported speech.
@@ -297,15 +301,27 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
         return None
     hits, total, unknown, words = counted
     chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
-        words <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.strip().endswith(_PROSE_END))
-    if chrome:
+        words <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.strip().endswith(_PROSE_END)
+        and text.split(maxsplit=1)[0].casefold() not in _ARTICLES)
+    if chrome or (total >= 1 and _is_link_row(text)):
         return hits.most_common(1)[0][0]
     return _labelled_teaser(text, lexicon)
 
 
+_LINK_ROW = re.compile(r"\s+[|·•]\s+")
+_LINK_ROW_MIN_ITEMS, _LINK_ROW_MAX_ITEM_WORDS = 3, 4
+
+
+def _is_link_row(text: str) -> bool:
+    """Three or more short items between bars or dots: a footer's or a menu's links
+    ("Regulamin | Polityka prywatności | Kontakt | Reklama")."""
+    items = _LINK_ROW.split(text.strip())
+    return len(items) >= _LINK_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _LINK_ROW_MAX_ITEM_WORDS for item in items)
+
+
 def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int] | None:
     """Chrome words per lexicon rule, chrome words, other words, and all words of ``text`` (None: never chrome)."""
-    text = text.strip()
+    text = _APOSTROPHE.sub("'", text.strip())
     if len(text) > _LEXICON_MAX_CHARS or text.endswith("?"):
         return None  # a question ("Facebook, Twitter, TikTok: who is liable?") is the story's
     text = _QUOTED_NAME.sub(" ", text)
@@ -315,34 +331,73 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int
     if not matches or len(matches) > _LEXICON_MAX_WORDS:
         return None
     words = [match.group() for match in matches]
+    folded = [word.casefold() for word in words]
+    rule_ids = [_rules_of(word, lexicon) for word in folded]
+    names = _names(matches, folded, rule_ids, lexicon)
     hits: Counter = Counter()
     unknown = chrome_words = 0
-    # A word opening the text is capitalised as a sentence's; it starts no name run
-    # ("© 2024 Harbour Herald" opens on a name).
-    capitalised = [match.start() > 0 and match.group()[0].isupper()
-                   and not (match.group().isupper() and len(match.group()) > _ACRONYM_MAX) for match in matches]
-    # Russian and Ukrainian names lower-case their second word ("Северная панорама",
-    # "Поліський вісник"): a Cyrillic capital and the one word after it are a name.
-    for position in range(1, len(words)):
-        if (capitalised[position - 1] and not capitalised[position] and _CYRILLIC.match(words[position])
-                and _CYRILLIC.match(words[position - 1]) and not lexicon.rules_of(words[position].casefold())
-                and words[position].casefold() not in lexicon.function_words
-                and not (position > 1 and capitalised[position - 2])):
-            capitalised[position] = True
-    for position, word in enumerate(words):
-        folded = word.casefold()
-        if folded in lexicon.function_words:
+    for position, word in enumerate(folded):
+        if word in lexicon.function_words:
             continue
-        rule_ids = lexicon.rules_of(folded)
-        if rule_ids:
-            hits.update(rule_ids)  # a network name is every pack's; the language's own words decide
+        if rule_ids[position]:
+            hits.update(rule_ids[position])  # a network name is every pack's; the language's own words decide
             chrome_words += 1
-        elif not (capitalised[position] and (capitalised[position - 1] or capitalised[position + 1:position + 2] == [True])):
-            unknown += 1  # a name in a run of capitalised words is not counted
+        elif not names[position]:
+            unknown += 1
     if any(sign in text for sign in _COPYRIGHT_SIGNS) and lexicon.rules_of("©"):
         hits.update(lexicon.rules_of("©"))
         chrome_words += 1
     return hits, chrome_words, unknown, len(words)
+
+
+def _rules_of(word: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """A folded word's lexicon ids, trying the word after an elided article ("l'application")."""
+    rule_ids = lexicon.rules_of(word)
+    if not rule_ids and "'" in word:
+        rule_ids = lexicon.rules_of(word.rsplit("'", 1)[1])
+    return rule_ids
+
+
+# Small words inside a name: "L'Écho du Littoral", "Gazzetta delle Colline", "Jan van Berg".
+_NAME_PARTICLES = frozenset({"de", "du", "des", "del", "della", "delle", "dei", "degli", "di", "da", "do", "dos",
+                             "van", "von", "y", "e", "i"})
+
+
+def _names(matches: list, folded: list[str], rule_ids: list, lexicon: Lexicon) -> list[bool]:
+    """Which words are part of a name: two or more capitalised words in no vocabulary, in a run
+    that capitalised function words and name particles may join ("Diario La Meseta", "Courrier
+    des Vallées"). A word opening the text is capitalised as a sentence's; a capitalised chrome
+    word ("Bild") joins no name: "Bild: dpa Auch Herbert Grönemeyer gehört zu den Unterstützern"."""
+    count = len(folded)
+    capital = [match.start() > 0 and match.group()[0].isupper()
+               and not (match.group().isupper() and len(match.group()) > _ACRONYM_MAX) for match in matches]
+    name_like = [capital[i] and not rule_ids[i] and folded[i] not in lexicon.function_words for i in range(count)]
+    # Russian and Ukrainian names lower-case their second word ("Северная панорама",
+    # "Поліський вісник"): a lone Cyrillic capital and the word after it are a name.
+    for i in range(1, count):
+        if (name_like[i - 1] and not capital[i] and not rule_ids[i] and folded[i] not in lexicon.function_words
+                and _CYRILLIC.match(folded[i]) and _CYRILLIC.match(folded[i - 1]) and not (i > 1 and capital[i - 2])):
+            name_like[i] = True
+    names = [False] * count
+    start = 0
+    while start < count:
+        if not name_like[start]:
+            start += 1
+            continue
+        end, members = start, [start]
+        while end + 1 < count:
+            following = end + 1
+            if name_like[following]:
+                members.append(following)
+            elif not ((capital[following] and folded[following] in lexicon.function_words)
+                      or folded[following] in _NAME_PARTICLES):
+                break
+            end = following
+        if len(members) >= 2:
+            for member in members:
+                names[member] = True
+        start = end + 1
+    return names
 
 
 _LABEL_MAX_WORDS = 4  # "Voir la vidéo", "Read more", "Lesen Sie auch", "Смотрите также"
@@ -377,7 +432,7 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     rules = [lexicon.rules_of(word.casefold()) for word in label_words if word.casefold() not in lexicon.function_words]
     if not rules or not all(rules):
         return None
-    if len(rules) == 1 and rule_family(rules[0][0]) not in _ONE_WORD_LABEL_FAMILIES and not any(
+    if len(rules) == 1 and not any(rule_family(r) in _ONE_WORD_LABEL_FAMILIES for r in rules[0]) and not any(
             lexicon.rules_of(word.casefold()) for word in _WORD_TOKEN.findall(rest)):
         return None
     rule_id = Counter(rule_id for ids in rules for rule_id in ids).most_common(1)[0][0]
@@ -439,7 +494,7 @@ def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, re
 _FULL_STOP_END = (".", "…", ".”", '."', ".’", ".»")
 # "... bold this summer ADVERTISEMENT and have asked ...": a share-family word in capitals
 # between two lower-case words is an advert label the scrape ran into the sentence.
-_SHOUTED_LABEL = re.compile(r"(?<=[^\W\d_] )([^\W\d_a-z]{4,})(?= [^\W\d_])")
+_SHOUTED_LABEL = re.compile(r"(?:(?<=[^\W\d_] )|(?<=, ))([^\W\d_a-z]{4,})(?= [^\W\d_])")
 
 
 def _cut_shouted_labels(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
@@ -448,7 +503,7 @@ def _cut_shouted_labels(sentence: str, lexicon: Lexicon, index: int, removed: li
     for match in reversed(list(_SHOUTED_LABEL.finditer(sentence))):
         word = match.group(1)
         before, after = sentence[:match.start(1)].rstrip(), sentence[match.end(1):].lstrip()
-        if not (word.isupper() and before[-1:].islower() and after[:1].islower()):
+        if not (word.isupper() and (before[-1:].islower() or before[-1:] == ",") and after[:1].islower()):
             continue
         rule_ids = [r for r in lexicon.rules_of(word.casefold()) if rule_family(r) == "share"]
         if rule_ids:
@@ -505,6 +560,11 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     return sentence[word.start():], True
 
 
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "nr", "bzw", "z.b", "usw", "etc", "ca",
+                            "sr", "jr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "inc", "ltd", "co", "ul", "św",
+                            "ks", "im", "др", "ст", "им", "г", "ул", "вул", "пр", "т.е", "т.д"})
+
+
 def _sentence_starts(paragraph: str) -> list[int]:
     """Where each sentence of the paragraph starts (the first at 0); a label such as "Fot." or
     "VIDÉO." starts no sentence after it."""
@@ -512,6 +572,9 @@ def _sentence_starts(paragraph: str) -> list[int]:
     for m in _SENTENCE_BREAK.finditer(paragraph):
         if m.end() < len(paragraph) and _starts_sentence(paragraph[m.end():]) and (
                 m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©"):
+            before = paragraph[starts[-1]:m.start()].split()
+            if before and before[-1].rstrip(".").casefold() in _ABBREVIATIONS:
+                continue  # "bzw. Copyright", "Dr. Weber": no sentence ends there
             if not _DOTTED_LABEL.fullmatch(paragraph[starts[-1]:m.end()].strip()):
                 starts.append(m.end())
     return starts
