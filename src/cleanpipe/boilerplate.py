@@ -1,5 +1,6 @@
 """Boilerplate stripping: apply compiled rules to paragraphs and record every removal."""
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -258,6 +259,14 @@ _LEXICON_MAX_CHARS = 320
 _LEXICON_MIN_HITS = 2  # one chrome word is a story's ("the newsletter", "a photo"); two with nothing else is a line of chrome
 _LEXICON_HITS_PER_UNKNOWN = 3  # "Share on Facebook Twitter WhatsApp": 4 chrome words, 0 others; a sentence about sharing has a verb and an object of its own
 _LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments": a button label of one or two words, all chrome
+_LEXICON_SENTENCE_HITS_PER_UNKNOWN = 4  # "Video razošlos' po Telegram i VKontakte.": a verb of its own among three chrome words
+# Articles and third-person pronouns open a statement (not "we" and "you": "We use cookies
+# to ...", "You can unsubscribe at any time." are chrome).
+_STATEMENT_OPENINGS = frozenset({"the", "a", "an", "he", "she", "it", "they", "der", "die", "das", "ein", "eine", "er",
+                                 "sie", "es", "le", "la", "les", "l'", "un", "une", "il", "elle", "ils", "elles", "el",
+                                 "los", "las", "él", "ella", "ellos", "lo", "gli", "lui", "lei", "loro", "o", "os", "as",
+                                 "um", "uma", "ele", "ela", "eles", "elas", "de", "het", "een", "hij", "zij", "ze",
+                                 "on", "ona", "ono", "oni", "one", "он", "она", "оно", "они", "він", "вона", "воно", "вони"})
 # A line opening on an article is a noun phrase, a subheading ("The app", "Die App", "Les abonnés"), not a button.
 _ARTICLES = frozenset({"the", "a", "an", "der", "die", "das", "ein", "eine", "le", "la", "les", "l'", "un", "une", "el", "los",
                        "las", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma", "de", "het", "een"})
@@ -300,7 +309,17 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
     if counted is None:
         return None
     hits, total, unknown, words = counted
-    chrome = (total >= _LEXICON_MIN_HITS and total >= _LEXICON_HITS_PER_UNKNOWN * unknown) or (
+    stripped = text.strip()
+    ratio = _LEXICON_HITS_PER_UNKNOWN
+    if stripped.endswith(_FULL_STOP_END):
+        # A sentence with a full stop is held to more: a statement about chrome opens on its
+        # subject ("She posted the video on Facebook and TikTok.", "The app sends push alerts
+        # to subscribers."), chrome on a verb, a label or a sign ("Subscribe to our
+        # newsletter.", "This article originally appeared on ...", "© 2024 ...").
+        if stripped.split(maxsplit=1)[0].casefold() in _STATEMENT_OPENINGS:
+            return None
+        ratio = _LEXICON_SENTENCE_HITS_PER_UNKNOWN
+    chrome = (total >= _LEXICON_MIN_HITS and total >= ratio * unknown) or (
         words <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.strip().endswith(_PROSE_END)
         and text.split(maxsplit=1)[0].casefold() not in _ARTICLES)
     if chrome or (total >= 1 and _is_link_row(text)):
@@ -321,10 +340,12 @@ def _is_link_row(text: str) -> bool:
 
 def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int] | None:
     """Chrome words per lexicon rule, chrome words, other words, and all words of ``text`` (None: never chrome)."""
-    text = _APOSTROPHE.sub("'", text.strip())
-    if len(text) > _LEXICON_MAX_CHARS or text.endswith("?"):
+    text = text.strip()
+    if len(text) > _LEXICON_MAX_CHARS or text.endswith("?") or text.count(" ") >= _LEXICON_MAX_WORDS:
         return None  # a question ("Facebook, Twitter, TikTok: who is liable?") is the story's
-    text = _QUOTED_NAME.sub(" ", text)
+    text = _APOSTROPHE.sub("'", text)
+    if not _QUOTES.isdisjoint(text):
+        text = _QUOTED_NAME.sub(" ", text)
     if _QUOTES.intersection(text):
         return None  # a quote is the story's
     matches = list(_WORD_TOKEN.finditer(_NUMBER.sub(" ", _WEB_ADDRESS.sub(" ", text))))
@@ -364,9 +385,9 @@ _NAME_PARTICLES = frozenset({"de", "du", "des", "del", "della", "delle", "dei", 
 
 
 def _names(matches: list, folded: list[str], rule_ids: list, lexicon: Lexicon) -> list[bool]:
-    """Which words are part of a name: two or more capitalised words in no vocabulary, in a run
-    that capitalised function words and name particles may join ("Diario La Meseta", "Courrier
-    des Vallées"). A word opening the text is capitalised as a sentence's; a capitalised chrome
+    """Which words are part of a name: capitalised words in no vocabulary, in a run of two or
+    more capitals that capitalised function words and name particles may join ("Diario La
+    Meseta", "Courrier des Vallées", "The Conversation"). A word opening the text is capitalised as a sentence's; a capitalised chrome
     word ("Bild") joins no name: "Bild: dpa Auch Herbert Grönemeyer gehört zu den Unterstützern"."""
     count = len(folded)
     capital = [match.start() > 0 and match.group()[0].isupper()
@@ -385,15 +406,19 @@ def _names(matches: list, folded: list[str], rule_ids: list, lexicon: Lexicon) -
             start += 1
             continue
         end, members = start, [start]
+        # "The Conversation", "De Rivierenkoerier": a capitalised article before it counts too.
+        capitals = 1 + (start > 0 and capital[start - 1] and folded[start - 1] in lexicon.function_words)
         while end + 1 < count:
             following = end + 1
             if name_like[following]:
                 members.append(following)
-            elif not ((capital[following] and folded[following] in lexicon.function_words)
-                      or folded[following] in _NAME_PARTICLES):
+                capitals += 1
+            elif capital[following] and folded[following] in lexicon.function_words:
+                capitals += 1
+            elif folded[following] not in _NAME_PARTICLES:
                 break
             end = following
-        if len(members) >= 2:
+        if capitals >= 2:
             for member in members:
                 names[member] = True
         start = end + 1
@@ -458,37 +483,65 @@ def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, re
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
     reservados." after "© 2024" went) goes too.
     """
-    rule_id = lexicon_rule(paragraph, lexicon)
+    # One scan finds the chrome words; most paragraphs have none or one, and need no more.
+    chrome = _chrome_words(paragraph, lexicon)
+    signed = any(sign in paragraph for sign in _COPYRIGHT_SIGNS)
+    if not chrome and not signed and whole is paragraph:
+        return paragraph
+    rule_id = lexicon_rule(paragraph, lexicon) if _may_be_chrome(paragraph, len(chrome) + signed) else None
     if rule_id is None and whole is not paragraph:
         rule_id = lexicon_rule(whole, lexicon)
     if rule_id is not None:
         removed.append({"rule": rule_id, "text": paragraph, "para": index})
         return ""
+    if not chrome and not signed:
+        return paragraph
     # Chrome glued on with its break lost: a whole sentence of it ("... beide markten bevallen.
     # Lees het volledige artikel op rivierenkoerier.nl", "Jetzt Newsletter abonnieren! Die
     # Preise ..."; one ending in a full stop must be chrome words and names alone, three at
     # least: "... the factory. This article originally appeared on The Ledger Post."), a
     # chrome opening before the story resumes, or a shouted advert label inside a sentence.
     starts = _sentence_starts(paragraph)
+    positions = [start for start, _ in chrome]
     pieces, cut = [], False
     for start, end in zip(starts, starts[1:] + [len(paragraph)]):
         sentence = paragraph[start:end].strip()
+        first, last = bisect.bisect_left(positions, start), bisect.bisect_left(positions, end)
+        count = last - first + any(sign in sentence for sign in _COPYRIGHT_SIGNS)
+        if not count:
+            pieces.append(sentence)
+            continue
         if len(starts) > 1:
-            rule_id = (_all_chrome(sentence, lexicon) if sentence.endswith(_FULL_STOP_END)
-                       else lexicon_rule(sentence, lexicon))
+            if sentence.endswith(_FULL_STOP_END):
+                rule_id = _all_chrome(sentence, lexicon) if count >= _GLUED_TAIL_MIN_HITS else None
+            else:
+                rule_id = lexicon_rule(sentence, lexicon) if _may_be_chrome(sentence, count) else None
             if rule_id is not None:
                 removed.append({"rule": rule_id, "text": sentence, "para": index})
                 cut = True
                 continue
-        first = _WORD_TOKEN.match(sentence)
-        if first is not None and lexicon.rule_of(first.group().casefold()) is not None:
+        opening = _WORD_TOKEN.search(paragraph, start)
+        if opening is not None and first < last and positions[first] == opening.start():
             sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed)
             cut = cut or head_cut
-        sentence, label_cut = _cut_shouted_labels(sentence, lexicon, index, removed)
-        cut = cut or label_cut
+        if any(shouted for _, shouted in chrome[first:last]):
+            sentence, label_cut = _cut_shouted_labels(sentence, lexicon, index, removed)
+            cut = cut or label_cut
         if sentence:
             pieces.append(sentence)
     return " ".join(pieces) if cut else paragraph
+
+
+def _may_be_chrome(text: str, chrome: int) -> bool:
+    """A cheap bound before the count: two chrome words, or one in a button, a label or a link row."""
+    return chrome >= _LEXICON_MIN_HITS or (chrome == 1 and (
+        text.count(" ") < _LEXICON_BUTTON_WORDS or ":" in text or "|" in text or "·" in text or "•" in text
+        or _DOTTED_LABEL.match(text) is not None))
+
+
+def _chrome_words(text: str, lexicon: Lexicon) -> list[tuple[int, bool]]:
+    """Where each chrome word of ``text`` starts, and whether it is in capitals (a shouted label)."""
+    return [(start, stop - start >= 4 and text[start:stop].isupper()) for start, stop in lexicon.find(text.lower())]
 
 
 _FULL_STOP_END = (".", "…", ".”", '."', ".’", ".»")

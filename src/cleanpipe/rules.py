@@ -204,6 +204,46 @@ class Lexicon:
         rule_ids = self.rules_of(token)
         return rule_ids[0] if rule_ids else None
 
+    @functools.cached_property
+    def _automaton(self):
+        """Every word of three letters or more and every prefix, found in one scan (pyahocorasick,
+        C); value: (its length, whether it is a prefix). Shorter words ("ap", "vk") would match
+        inside most words: they are left to the count, which sees them when a longer one opens it."""
+        automaton = ahocorasick.Automaton()
+        for word in self.words:
+            if len(word) >= _SCAN_MIN_CHARS:
+                automaton.add_word(word, (len(word), False))
+        for entries in self.prefixes.values():
+            for prefix, _ in entries:
+                automaton.add_word(prefix, (len(prefix), True))
+        automaton.make_automaton()
+        return automaton
+
+    def find(self, lowered: str) -> list[tuple[int, int]]:
+        """Where chrome words of three letters or more stand in a lower-cased text, as (start, end).
+
+        A word must match whole, a prefix must start a word; an apostrophe or a hyphen bounds
+        a word here ("l'application"), so the scan may find a little more than the tokens the
+        check then counts.
+        """
+        found: dict[int, int] = {}
+        length = len(lowered)
+        for end, (size, prefix) in self._automaton.iter(lowered):
+            start = end - size + 1
+            if start and lowered[start - 1].isalnum():
+                continue
+            stop = end + 1
+            if prefix:
+                while stop < length and lowered[stop].isalnum():
+                    stop += 1
+            elif stop < length and lowered[stop].isalnum():
+                continue
+            found[start] = max(found.get(start, 0), stop)
+        return sorted(found.items())
+
+
+_SCAN_MIN_CHARS = 3
+
 
 @functools.lru_cache(maxsize=16)
 def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
