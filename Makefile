@@ -9,7 +9,7 @@ RAW ?= raw
 CLEAN ?= clean
 RUN_FLAGS ?=
 
-.PHONY: run run-local test bench bench-quality install install-test clean-output
+.PHONY: run run-local test bench bench-quality install install-test install-bench clean-output
 
 # Stamp files: reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -22,6 +22,10 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(PIP) install -e '.[bench]'
+	touch $@
+
 # Prefect's embedded server builds its SQLite database on first use (~9 s here); doing it
 # at set-up keeps that out of the first `make run`.
 $(VENV)/.prefect-db: $(VENV)/.installed
@@ -31,6 +35,8 @@ $(VENV)/.prefect-db: $(VENV)/.installed
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+install-bench: $(VENV)/.installed-bench
 
 run: install $(VENV)/.prefect-db  ## Clean raw/ into clean/ through the Prefect flow (embedded server)
 	$(BIN)/cleanpipe run $(RAW) $(CLEAN) $(RUN_FLAGS)
@@ -44,10 +50,12 @@ test: install-test  ## The whole test suite, flow tests under prefect_test_harne
 BENCH_DATA ?= ../shared/data
 BENCH_QUALITY_FLAGS ?=  # --sweep: also measure each trafilatura option (several times slower)
 
-bench: install  ## Throughput vs a naive baseline, 1 and 2 workers, memory at 10x scale, Prefect runners (~15 min)
+# The whole-process rows (bench/whole_process.py) time `cleanpipe run` itself, start-up included;
+# BENCH_ARGS=--whole-only runs them alone.
+bench: install  ## Throughput vs a naive baseline, 1 and 2 workers, memory at 10x scale, Prefect runners, whole `cleanpipe run` (~1 h)
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/throughput.py --prefect $(BENCH_ARGS)
 
-bench-quality: install  ## Extraction quality vs plain trafilatura on the public benchmarks (minutes; not in `make test`)
+bench-quality: install-bench  ## Extraction quality vs plain trafilatura on the public benchmarks, F1 and ROUGE-LSum (minutes; not in `make test`)
 	$(BIN)/python bench/quality.py --data $(BENCH_DATA) $(BENCH_QUALITY_FLAGS)
 
 clean-output:  ## Remove generated output under clean/

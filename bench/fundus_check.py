@@ -32,6 +32,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import trafilatura
@@ -59,6 +60,31 @@ def gold_parts(entry: dict) -> tuple[list[str], list[str]]:
     other = [fold(entry.get("title") or "")] + [fold(p) for p in body.get("summary", [])]
     other += [fold(h) for s in body.get("sections", []) for h in s.get("headline", [])]
     return paragraphs, [o for o in other if o]
+
+
+def body_sequence(entry: dict) -> list[str]:
+    """The gold body in reading order, as fundus' ``ArticleBody.as_text_sequence()`` lists it:
+    the summary, then each section's headline and paragraphs."""
+    body = entry.get("body") or {}
+    texts = list(body.get("summary", []))
+    for section in body.get("sections", []):
+        texts += list(section.get("headline", [])) + list(section.get("paragraphs", []))
+    return [folded for t in texts if (folded := fold(t))]
+
+
+def html_text(raw: bytes) -> str:
+    """A page's HTML with its tags dropped, entities decoded and whitespace folded."""
+    return fold(html.unescape(_TAGS.sub(" ", raw.decode("utf-8", "replace"))))
+
+
+def gold_pages(data: Path) -> Iterator[tuple[str, Path, dict | None]]:
+    """Every test page as (``<cc>/<file name>``, its path, its gold entry or None when no parser
+    version's paragraphs are found in its HTML), sorted by publisher file then page."""
+    for gold_file in sorted(data.glob("*/*.json")):
+        versions = json.loads(gold_file.read_text("utf-8"))
+        for page in sorted(gold_file.parent.glob(f"{gold_file.stem}_*.html.gz")):
+            entry = pick_version(versions, html_text(gzip.decompress(page.read_bytes())))
+            yield f"{gold_file.parent.name}/{page.name}", page, entry
 
 
 def pick_version(versions: dict, page_text: str) -> dict | None:
@@ -110,39 +136,35 @@ def main(argv: list[str] | None = None) -> int:
     left_over: Counter = Counter()
     families: Counter = Counter()
     pages, skipped, wrongly_removed, started = [], [], [], time.perf_counter()
-    for gold_file in sorted(args.data.glob("*/*.json")):
-        versions = json.loads(gold_file.read_text("utf-8"))
-        country = gold_file.parent.name
-        for page in sorted(gold_file.parent.glob(f"{gold_file.stem}_*.html.gz")):
-            raw = gzip.decompress(page.read_bytes())
-            page_text = fold(html.unescape(_TAGS.sub(" ", raw.decode("utf-8", "replace"))))
-            entry = pick_version(versions, page_text)
-            if entry is None:
-                skipped.append(page.name)
-                continue
-            gold, other = gold_parts(entry)
-            baseline = trafilatura.extract(raw.decode("utf-8", "replace"), include_comments=False, include_tables=True) or ""
-            unstripped, ours, removed = cleanpipe_paragraphs(f"{country}/{page.name}", raw, stages)
-            results = {"trafilatura": score_page([fold(p) for p in baseline.split("\n") if fold(p)], gold, other),
-                       "cleanpipe_unstripped": score_page(unstripped, gold, other),
-                       "cleanpipe": score_page(ours, gold, other)}
-            body = " ".join(gold)
-            for removal in removed:
-                if fold(removal["text"]) in body and not removal["rule"].startswith("structure."):
-                    wrongly_removed.append([f"{country}/{page.name}", removal["rule"], removal["text"][:160]])
-            for name, result in results.items():
-                for tally in (totals[name], by_country[country][name]):
-                    tally["pages"] += 1
-                    tally["gold_paragraphs"] += result["gold"]
-                    tally["gold_kept"] += result["kept"]
-                    tally["junk_paragraphs"] += len(result["junk"])
-                    tally["junk_chars"] += sum(map(len, result["junk"]))
-                    tally["chars"] += result["chars"]
-            left_over.update(p[:100] for p in results["cleanpipe"]["junk"] if len(p) <= 100)
-            families.update(rule_family(r["rule"]) for r in removed)
-            pages.append({"page": f"{country}/{page.name}",
-                          **{f"{n}_{k}": (len(v) if k == "junk" else v) for n, r in results.items() for k, v in r.items() if k != "chars"},
-                          "removed": [[r["rule"], r["text"][:120]] for r in removed]})
+    for _, page, entry in gold_pages(args.data):
+        country = page.parent.name
+        if entry is None:
+            skipped.append(page.name)
+            continue
+        raw = gzip.decompress(page.read_bytes())
+        gold, other = gold_parts(entry)
+        baseline = trafilatura.extract(raw.decode("utf-8", "replace"), include_comments=False, include_tables=True) or ""
+        unstripped, ours, removed = cleanpipe_paragraphs(f"{country}/{page.name}", raw, stages)
+        results = {"trafilatura": score_page([fold(p) for p in baseline.split("\n") if fold(p)], gold, other),
+                   "cleanpipe_unstripped": score_page(unstripped, gold, other),
+                   "cleanpipe": score_page(ours, gold, other)}
+        body = " ".join(gold)
+        for removal in removed:
+            if fold(removal["text"]) in body and not removal["rule"].startswith("structure."):
+                wrongly_removed.append([f"{country}/{page.name}", removal["rule"], removal["text"][:160]])
+        for name, result in results.items():
+            for tally in (totals[name], by_country[country][name]):
+                tally["pages"] += 1
+                tally["gold_paragraphs"] += result["gold"]
+                tally["gold_kept"] += result["kept"]
+                tally["junk_paragraphs"] += len(result["junk"])
+                tally["junk_chars"] += sum(map(len, result["junk"]))
+                tally["chars"] += result["chars"]
+        left_over.update(p[:100] for p in results["cleanpipe"]["junk"] if len(p) <= 100)
+        families.update(rule_family(r["rule"]) for r in removed)
+        pages.append({"page": f"{country}/{page.name}",
+                      **{f"{n}_{k}": (len(v) if k == "junk" else v) for n, r in results.items() for k, v in r.items() if k != "chars"},
+                      "removed": [[r["rule"], r["text"][:120]] for r in removed]})
     summary = {name: _rates(t) for name, t in totals.items()}
     report = {
         "data": str(args.data),

@@ -2,6 +2,7 @@
 
     python bench/throughput.py                  # make bench
     python bench/throughput.py --texts 2000 --html 200 --scale 0   # a quick look
+    python bench/throughput.py --whole-only     # only the whole-process rows (bench/whole_process.py)
 
 Generates (once, seeded) the corpus of ``bench/corpus.py`` under ``bench/corpus/``, then:
 
@@ -18,7 +19,12 @@ Generates (once, seeded) the corpus of ``bench/corpus.py`` under ``bench/corpus/
 - **HTML**: the pipeline on real pages against ``trafilatura.extract`` alone on the same pages;
 - **scale**: 10x more documents (JSONL feeds) through 2 workers: peak RSS must stay flat;
 - **Prefect**: the flow (``cleanpipe run``'s path: ledger, duplicates, commit included) with
-  each task runner, 2 workers each (when ``--prefect``).
+  each task runner, 2 workers each (when ``--prefect``);
+- **whole process**: the user's own command, ``cleanpipe run RAW OUT`` with and without
+  Prefect, timed from process start to exit against the naive baseline (or
+  ``trafilatura.extract`` alone) run as a process too (``bench/whole_process.py``; written to
+  ``bench/results/whole_process.md``). ``--naive-only`` and ``--extract-only`` are those
+  baseline processes.
 
 Prints a table and writes ``bench/results/throughput.md``. The machine is shared: compare
 ratios within one run, not absolute numbers across runs.
@@ -29,6 +35,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import sys
 import time
 from collections import Counter
@@ -39,11 +46,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import corpus as corpus_module  # noqa: E402
-
 RESULTS = HERE / "results" / "throughput.md"
+WHOLE_RESULTS = HERE / "results" / "whole_process.md"
 CORPUS_ROOT = HERE / "corpus" / "throughput"
 NAIVE_SAMPLE = 1000  # documents: the naive baseline runs at ~50 docs/s
+WHOLE_TEXT_SIZES = (1_000, 10_000)  # text documents of the whole-process rows (capped at --texts)
 
 
 # --- work done inside worker processes ------------------------------------------------
@@ -95,8 +102,21 @@ def clean_batch(raw_dir: str, out_dir: str, index: int, paths: tuple[str, ...], 
     }
 
 
-def naive_clean(raw_dir: str, out_path: str, paths: list[str]) -> dict:
-    """The same libraries at their defaults, one document at a time, no batching or gating."""
+def naive_documents(raw_dir: str, rel: str):
+    """(source, bytes) of each document of a raw file: each JSONL line's ``text``, else the file."""
+    import orjson
+
+    data = (Path(raw_dir) / rel).read_bytes()
+    if not rel.endswith(".jsonl"):
+        yield rel, data
+        return
+    for number, line in enumerate(data.splitlines(), 1):
+        yield f"{rel}#{number}", orjson.loads(line)["text"].encode("utf-8")
+
+
+def naive_clean(raw_dir: str, out_path: str, paths: list[str], limit: int | None = None) -> dict:
+    """The same libraries at their defaults, one document at a time, no batching or gating
+    (``limit``: stop after that many documents)."""
     import charset_normalizer
     import ftfy
     import langdetect
@@ -112,8 +132,9 @@ def naive_clean(raw_dir: str, out_path: str, paths: list[str]) -> dict:
     started = time.perf_counter()
     count = 0
     with open(out_path, "wb") as out:
-        for rel in paths:
-            data = (Path(raw_dir) / rel).read_bytes()
+        for rel, data in (document for path in paths for document in naive_documents(raw_dir, path)):
+            if count == limit:
+                break
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
@@ -188,6 +209,25 @@ def generalising_cost(raw_dir: str, tmp: Path, rounds: int = 2) -> dict:
     return {"on": min(on), "off": min(off), "rounds": rounds}
 
 
+def naive_process(raw_dir: str, out_dir: str, sample: int) -> int:
+    """``--naive-only``: the naive baseline as a process of its own, on ``sample`` evenly spaced
+    files (a JSONL feed's first records); prints its documents and when its loop started."""
+    files = [p for b in plan(Path(raw_dir), 10**9) for p in b]
+    step = max(1, len(files) // sample)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    result = naive_clean(raw_dir, str(Path(out_dir) / "naive.jsonl"), files[::step][:sample], limit=sample)
+    # Unix seconds, so the parent can split the process's wall time into start-up and per document.
+    print(json.dumps({"docs": result["inputs"], "loop_started_at": time.time() - result["seconds"]}))
+    return 0
+
+
+def extract_process(raw_dir: str) -> int:
+    """``--extract-only``: ``trafilatura.extract`` alone on every page, as a process of its own."""
+    result = extract_only(raw_dir, [p for b in plan(Path(raw_dir), 10**9) for p in b])
+    print(json.dumps({"docs": result["inputs"], "found": result["found"]}))
+    return 0
+
+
 def extract_only(raw_dir: str, paths: list[str], with_metadata: bool = False) -> dict:
     """``trafilatura.extract`` with its defaults (or with metadata) on each page, and nothing else."""
     import trafilatura
@@ -219,6 +259,8 @@ def full_text_languages(raw_dir: str, paths: list[str]) -> list[tuple[str, str]]
 
 def ensure_corpus(texts: int, html: int, scale: int) -> Path:
     """The seeded corpus for these sizes, generated once and reused."""
+    import corpus as corpus_module  # here: the baseline processes import this file and need none of it
+
     root = CORPUS_ROOT / f"t{texts}-h{html}-s{scale}"
     if not (root / "manifest.json").exists():
         started = time.perf_counter()
@@ -294,7 +336,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-files", type=int, default=256)
     parser.add_argument("--prefect", action="store_true", help="also time the Prefect flow with each task runner")
     parser.add_argument("--out", default=str(RESULTS))
+    whole = parser.add_argument_group("whole process (bench/whole_process.py)")
+    whole.add_argument("--whole-only", action="store_true", help="time only `cleanpipe run` as a whole process")
+    whole.add_argument("--whole-runs", type=int, default=3, help="runs of each command (1k and 10k texts, HTML)")
+    whole.add_argument("--whole-scale-runs", type=int, default=1, help="runs of each command on the --scale JSONL records")
+    whole.add_argument("--naive-sample", type=int, default=200, help="documents the naive baseline process cleans")
+    whole.add_argument("--whole-out", default=str(WHOLE_RESULTS))
+    baseline = parser.add_argument_group("a baseline as a process of its own (what the whole-process rows run)")
+    baseline.add_argument("--naive-only", nargs=2, metavar=("RAW", "OUT"), help="the naive baseline on a sample of RAW")
+    baseline.add_argument("--sample", type=int, default=NAIVE_SAMPLE, help="documents for --naive-only")
+    baseline.add_argument("--extract-only", metavar="RAW", help="trafilatura.extract alone on every page of RAW")
     args = parser.parse_args(argv)
+    if args.naive_only:
+        return naive_process(*args.naive_only, args.sample)
+    if args.extract_only:
+        return extract_process(args.extract_only)
 
     import tempfile
 
@@ -302,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
 
     root = ensure_corpus(args.texts, args.html, args.scale)
     manifest = json.loads((root / "manifest.json").read_text())
+    if args.whole_only:
+        return whole_process_report(args, root, manifest)
     config_values = {}
     defaults = Config()
     load_before = os.getloadavg()
@@ -377,6 +435,68 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(report)
+    return whole_process_report(args, root, manifest)
+
+
+# --- whole process: the user's command, start-up included (bench/whole_process.py) -----------
+
+def text_subset(text_dir: Path, size: int) -> Path:
+    """A folder of the first ``size`` text files (hard links), or ``text_dir`` itself when that is all of them."""
+    files = [p for b in plan(text_dir, 10**9) for p in b]
+    if size >= len(files):
+        return text_dir
+    subset = text_dir.parent / "subsets" / f"text-{size}"
+    if not subset.exists():
+        building = subset.with_name(subset.name + ".tmp")
+        shutil.rmtree(building, ignore_errors=True)
+        for rel in files[:size]:
+            (building / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(text_dir / rel, building / rel)
+        building.rename(subset)
+    return subset
+
+
+def whole_rows(args, root: Path, manifest: dict) -> list:
+    """The inputs of the whole-process rows (``whole_process.Row``): texts at each size, the JSONL
+    scale records, the HTML pages."""
+    import whole_process  # here, not at the top: the baseline processes run this file and need none of it
+
+    sizes = sorted({size for size in WHOLE_TEXT_SIZES if size < args.texts} | {args.texts})
+    rows = [whole_process.Row("text", text_subset(root / "text", size), size, args.whole_runs, "naive") for size in sizes]
+    if args.scale:
+        rows.append(whole_process.Row("jsonl", root / "jsonl", manifest["jsonl_docs"], args.whole_scale_runs, "naive"))
+    if args.html:
+        rows.append(whole_process.Row("html", root / "html", manifest["html_files"], args.whole_runs, "extract"))
+    return rows
+
+
+def whole_process_report(args, root: Path, manifest: dict) -> int:
+    """Time the user's commands as whole processes; print the table and write ``--whole-out``."""
+    import tempfile
+
+    import whole_process
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="cleanpipe-bench-") as tmp:
+        lines = whole_process.whole_process_rows(whole_rows(args, root, manifest), Path(tmp), args.naive_sample)
+    load_after = os.getloadavg()
+    heading = (
+        f"`python bench/throughput.py --whole-only --texts {args.texts} --html {args.html} --scale {args.scale}"
+        f" --whole-runs {args.whole_runs} --whole-scale-runs {args.whole_scale_runs} --naive-sample {args.naive_sample}`"
+        f" (also run by `make bench`), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Machine: {os.cpu_count()} cores,"
+        f" Python {platform.python_version()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (shared"
+        " machine: compare within this run). Corpus of `bench/corpus.py` (seed"
+        f" {manifest['seed']}): text rows are the first N of its {manifest['text_files']:,} text files"
+        + (f"; the jsonl row is its {manifest['jsonl_docs']:,} JSONL records (feeds of 1,000), the scale run's corpus"
+           if manifest.get("jsonl_docs") else "")
+        + f"; html, its {manifest['html_files']:,} real pages. Prefect's embedded server runs with the bench's own"
+        " home (`bench/corpus/prefect-home`), its database built by an untimed warm-up run first, as `make run`"
+        " builds it at set-up."
+    )
+    report = whole_process.render(lines, heading)
+    print(report)
+    Path(args.whole_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.whole_out).write_text(report)
     return 0
 
 
@@ -417,6 +537,9 @@ def render(args, manifest, defaults, rows, one, two, html, whole, versus_naive, 
         f" batch_files={args.batch_files}. Baseline: the naive run for text and JSONL rows,"
         " trafilatura.extract alone for HTML rows. Rows marked alternating ran in one process,"
         " chunk by chunk in turn with their baseline, so both saw the same load.",
+        "",
+        "`cleanpipe run` itself, timed as a whole process (start-up, Prefect and exit included) against the naive"
+        " baseline run the same way: [whole_process.md](whole_process.md).",
         "",
         "| input | run | docs | seconds | docs/s | MB/s | peak RSS per worker (MB) | speed vs baseline |",
         "|---|---|---:|---:|---:|---:|---|---:|",

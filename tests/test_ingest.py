@@ -114,6 +114,20 @@ def test_summary_counts_add_up(mixed_run):
     assert ledger["feed.jsonl"]["inputs"] == 3
 
 
+def test_summary_says_where_the_run_time_went(tmp_path):
+    before = time.time()
+    summary = run(MIXED, tmp_path, Config(batch_files=4))
+    after = time.time()
+    phases = summary["phase_seconds"]
+    assert list(phases) == ["plan", "batches", "duplicates", "commit"]
+    assert all(seconds >= 0 for seconds in phases.values()) and phases["batches"] > 0
+    # plan and batches split the seconds before the commit; the commit's two follow
+    assert phases["plan"] + phases["batches"] == pytest.approx(summary["seconds"], abs=0.002)
+    assert before + sum(phases.values()) - 0.01 <= summary["finished_at"] <= after
+    again = run(MIXED, tmp_path, Config())  # nothing to do: nothing to commit, the phases still add up
+    assert again["phase_seconds"]["duplicates"] == 0 and set(again["phase_seconds"]) == set(phases)
+
+
 def test_same_tree_gives_byte_identical_output_whatever_the_batching(tmp_path):
     run(MIXED, tmp_path / "a", Config(batch_files=3))
     run(MIXED, tmp_path / "b", Config(batch_files=3))

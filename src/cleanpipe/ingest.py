@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -141,6 +141,7 @@ class Plan:
     files: dict = field(default_factory=dict)  # path -> {size, mtime_ns, sha256} to (re)process or re-stamp
     unchanged_files: int = 0
     unchanged_inputs: int = 0
+    seconds: float = field(default=0.0, compare=False)  # planning's wall time in this run; not in plan.json
 
     def to_json(self) -> dict:
         """A JSON-ready form for ``state/plan.json``."""
@@ -291,13 +292,20 @@ def commit_run(clean_dir: str | Path, plan: Plan, stats: Stats, config: Config, 
         stats: the batches' stats added up.
         config: the run's configuration (duplicate thresholds).
         run_id: name of the run summary file under ``runs/``.
-        seconds: the run's duration so far, for the summary.
+        seconds: the run's duration so far, for the summary; planning's share is ``plan.seconds``.
+
+    The summary's ``phase_seconds`` says where the run's wall time went: ``plan``, ``batches``
+    (the rest of ``seconds``: cleaning, and under Prefect its task runs and worker processes),
+    ``duplicates`` (the commit's first pass) and ``commit`` (the final parts, the ledger,
+    HEAD); ``finished_at`` is the wall clock (Unix seconds) when the summary was written.
 
     Raises:
         RetryIO: a write failed; committing again is safe.
     """
     clean = Path(clean_dir)
     committed_stats = clean / STATE_DIR / f"stats-{plan.generation:05d}.json"
+    committing = time.perf_counter()
+    phases = {"plan": plan.seconds, "batches": max(seconds - plan.seconds, 0.0), "duplicates": 0.0}
     if not (plan.batches or plan.files):
         summary_stats = stats
     elif committed_generation(clean) >= plan.generation and committed_stats.exists():
@@ -305,28 +313,34 @@ def commit_run(clean_dir: str | Path, plan: Plan, stats: Stats, config: Config, 
         summary_stats = Stats.from_dict(orjson.loads(committed_stats.read_bytes()))
         _clear_plan(clean, plan)
     else:
-        summary_stats = _commit(clean, plan, stats, config)
+        summary_stats = _commit(clean, plan, stats, config, phases)
+    phases["commit"] = time.perf_counter() - committing - phases["duplicates"]
     summary = {
         "run_id": run_id,
         "generation": plan.generation if (plan.batches or plan.files) else committed_generation(clean),
         "seconds": round(seconds, 3),
+        "phase_seconds": {name: round(value, 3) for name, value in phases.items()},
         "inputs_seen": summary_stats.inputs + plan.unchanged_inputs,
         "skipped_unchanged": plan.unchanged_inputs,
         "skipped_unchanged_files": plan.unchanged_files,
         **summary_stats.as_dict(),
     }
     summary["docs_per_second"] = round(summary_stats.inputs / seconds, 1) if seconds > 0 else None
+    # Wall clock, so that whoever started the process can tell start-up and exit from the run itself.
+    summary["finished_at"] = round(time.time(), 3)
     write_json(clean / RUNS_DIR / f"{run_id}.json", summary)
     return summary
 
 
-def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
+def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict) -> Stats:
     """The commit proper (see the module docstring); returns stats with duplicates moved out.
 
     Two passes over the staged batches: the first decides duplicates and counts paragraphs
     per source from the staged signatures alone; the second reads each batch's records once,
-    removes source repeats, and writes the final parts.
+    removes source repeats, and writes the final parts. The first pass's seconds go to
+    ``phases["duplicates"]``.
     """
+    started = time.perf_counter()
     state = clean / STATE_DIR
     stage_dir = _staging(clean, plan.generation)
     index = DuplicateIndex(config.dedupe_threshold, config.minhash_perm)
@@ -364,6 +378,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config) -> Stats:
         run_repeats.add_batch(groups[kept], counts[kept], flat_keys[np.repeat(kept, counts)])
     repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share,
                                                         config.source_repeat_line_min_docs)
+    phases["duplicates"] = time.perf_counter() - started
 
     # Pass 2: the final parts.
     ledger_entries = []
@@ -492,10 +507,11 @@ def plan_run(raw_dir: str | Path, space: Workspace, config: Config) -> Plan:
         AbortRun: a missing raw or clean location.
         RetryIO: a transfer or write failed; planning again is safe.
     """
+    started = time.perf_counter()
     space.pull_state()
     plan = prepare_run(raw_dir, space.local, config)
     space.push_plan()  # before any part: whoever resumes a dead run resumes this plan
-    return plan
+    return replace(plan, seconds=time.perf_counter() - started)
 
 
 def run(raw_dir: str | Path, clean_dir: str | Path, config: Config, run_id: str | None = None,
