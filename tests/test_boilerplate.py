@@ -310,6 +310,7 @@ def test_chrome_glued_onto_a_sentence_goes_with_the_lexicon_rule(paragraph, kept
     "La aplicación es gratuita.",
     "Видео разошлось по Telegram и ВКонтакте.",
     "Film trafił na Facebooka i TikToka.",
+    "The Stadia Controller Is Only Necessary For Playing On A TV, But It's Very Comfortable",  # title case: no names
     "The full article was republished by partner sites.",  # "was" is a German function word too: not counted as one
 ])
 def test_sentences_opening_or_ending_with_chrome_words_stay(paragraph):

@@ -379,6 +379,7 @@ def _rules_of(word: str, lexicon: Lexicon) -> tuple[str, ...]:
     return rule_ids
 
 
+_TITLE_CASE_MIN_WORDS = 4
 # Small words inside a name: "L'Écho du Littoral", "Gazzetta delle Colline", "Jan van Berg".
 _NAME_PARTICLES = frozenset({"de", "du", "des", "del", "della", "delle", "dei", "degli", "di", "da", "do", "dos",
                              "van", "von", "y", "e", "i"})
@@ -392,6 +393,11 @@ def _names(matches: list, folded: list[str], rule_ids: list, lexicon: Lexicon) -
     count = len(folded)
     capital = [match.start() > 0 and match.group()[0].isupper()
                and not (match.group().isupper() and len(match.group()) > _ACRONYM_MAX) for match in matches]
+    # In a headline set in title case every word has a capital, which then says nothing of names:
+    # "The Stadia Controller Is Only Necessary For Playing On A TV" is no chrome line.
+    content = [i for i in range(1, count) if folded[i] not in lexicon.function_words]
+    if len(content) >= _TITLE_CASE_MIN_WORDS and all(matches[i].group()[0].isupper() for i in content):
+        return [False] * count
     name_like = [capital[i] and not rule_ids[i] and folded[i] not in lexicon.function_words for i in range(count)]
     # Russian and Ukrainian names lower-case their second word ("Северная панорама",
     # "Поліський вісник"): a lone Cyrillic capital and the word after it are a name.
