@@ -502,6 +502,11 @@ def _cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, re
         return ""
     if not chrome and not signed:
         return paragraph
+    if (len(chrome) == 1 and not signed and not chrome[0][1] and _BUTTON_REACH <= chrome[0][0] < len(paragraph) - _BUTTON_REACH
+            and not any(mark in paragraph for mark in ":|·•")):
+        # One chrome word, no label, no sign, no capitals: only a button glued on at either
+        # end could go ("... beide markten bevallen. Delen"), and this one stands inside.
+        return paragraph
     # Chrome glued on with its break lost: a whole sentence of it ("... beide markten bevallen.
     # Lees het volledige artikel op rivierenkoerier.nl", "Jetzt Newsletter abonnieren! Die
     # Preise ..."; one ending in a full stop must be chrome words and names alone, three at
@@ -551,6 +556,7 @@ def _chrome_words(text: str, lexicon: Lexicon) -> list[tuple[int, bool]]:
 
 
 _FULL_STOP_END = (".", "…", ".”", '."', ".’", ".»")
+_BUTTON_REACH = 30  # characters from either end of a paragraph where a glued one- or two-word button can stand
 # "... bold this summer ADVERTISEMENT and have asked ...": a share-family word in capitals
 # between two lower-case words is an advert label the scrape ran into the sentence.
 _SHOUTED_LABEL = re.compile(r"(?:(?<=[^\W\d_] )|(?<=, ))([^\W\d_a-z]{4,})(?= [^\W\d_])")
