@@ -91,8 +91,10 @@ def clean_articles(
         total = Stats()
         progress = Progress()  # the console of whoever runs the flow: a bar on a terminal, a line now and then in a log
         progress.start(len(work.batches))
-        if work_bytes(work) < config.parallel_min_bytes:
-            # Too little work to pay for worker processes: the batches run here, one by one.
+        if work_bytes(work) < config.parallel_min_bytes or len(work.batches) < 2:
+            # Too little work to pay for worker processes, or one batch that only one of them
+            # could take (with spawned processes, every worker starts at the first submit):
+            # the batches run here, one by one.
             for batch in work.batches:
                 stats = clean_batch(raw_dir, space.local, work.generation, batch, config)
                 total = total + stats
