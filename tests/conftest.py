@@ -7,6 +7,7 @@ import pytest
 from cleanpipe.config import Config
 from cleanpipe.pipeline import build_stages, clean_documents
 from cleanpipe.read import read_inputs
+from cleanpipe.rules import load_lexicon
 from cleanpipe.stats import Stats
 
 TESTS = Path(__file__).parent
@@ -25,3 +26,16 @@ def clean_file():
         return articles, rejects, stats
 
     return _clean
+
+
+@pytest.fixture(scope="session")
+def lexicon(tmp_path_factory):
+    """A small vocabulary of the tests' own, in a pack folder of language "xx"."""
+    root = tmp_path_factory.mktemp("packs") / "xx"
+    root.mkdir()
+    (root / "share.toml").write_text('[lexicon]\nwords = ["share", "facebook", "twitter", "whatsapp", "follow"]\n', "utf-8")
+    (root / "consent.toml").write_text('[lexicon]\nwords = ["subscri*", "newsletter", "inbox", "©", "rights", "reserved"]\n', "utf-8")
+    (root / "video.toml").write_text('[lexicon]\nwords = ["watch", "video"]\n', "utf-8")
+    (root / "aggregator.toml").write_text('[lexicon]\nwords = ["source", "read", "full", "article", "published"]\n', "utf-8")
+    (root / "function_words.txt").write_text("the\non\nto\nour\nyour\nat\nus\nin\nall\n", "utf-8")
+    return load_lexicon(("xx",), (str(root.parent),))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cleanpipe.boilerplate import HEAD_HEADLINE, MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, lexicon_rule, strip_boilerplate
+from cleanpipe.boilerplate import HEAD_HEADLINE, MACHINE_TEXT, REPEATED_BLOCK, TITLE_REPEAT, strip_boilerplate
 from cleanpipe.config import Config
 from cleanpipe.document import Document
 from cleanpipe.pipeline import lexicon_for
-from cleanpipe.rules import LEXICON_RULE, load_lexicon, load_rules
+from cleanpipe.rules import LEXICON_RULE, load_rules
 
 from conftest import TESTS
 
@@ -202,51 +202,6 @@ def test_every_shipped_lexicon_is_exercised_by_a_case():
     assert sorted(shipped - fired) == []
 
 
-# --- the lexicon check, on a small vocabulary of its own ----------------------------------
-
-@pytest.fixture(scope="module")
-def lexicon(tmp_path_factory):
-    root = tmp_path_factory.mktemp("packs") / "xx"
-    root.mkdir()
-    (root / "share.toml").write_text('[lexicon]\nwords = ["share", "facebook", "twitter", "whatsapp", "follow"]\n', "utf-8")
-    (root / "consent.toml").write_text('[lexicon]\nwords = ["subscri*", "newsletter", "inbox", "©", "rights", "reserved"]\n', "utf-8")
-    (root / "video.toml").write_text('[lexicon]\nwords = ["watch", "video"]\n', "utf-8")
-    (root / "aggregator.toml").write_text('[lexicon]\nwords = ["source", "read", "full", "article", "published"]\n', "utf-8")
-    (root / "function_words.txt").write_text("the\non\nto\nour\nyour\nat\nus\nin\nall\n", "utf-8")
-    return load_lexicon(("xx",), (str(root.parent),))
-
-
-@pytest.mark.parametrize("line, rule", [
-    ("Share on Facebook Twitter WhatsApp", "xx.share.lexicon"),
-    ("Follow us on Twitter", "xx.share.lexicon"),
-    ("Subscribe to our newsletter", "xx.consent.lexicon"),
-    ("© 2024 The Harbour Herald. All rights reserved.", "xx.consent.lexicon"),  # names and numbers count for nothing
-    ("Get our newsletter in your inbox: subscribe at herald.example.com", "xx.consent.lexicon"),  # one other word to three
-    ("Share", "xx.share.lexicon"),  # a button label
-    ("Newsletter", "xx.consent.lexicon"),
-    ("Follow Anna Weber on Twitter", "xx.share.lexicon"),  # capitalised words in a run: a name, not counted
-])
-def test_a_short_line_made_of_chrome_words_is_taken_by_the_vocabulary_with_most_of_them(lexicon, line, rule):
-    assert lexicon_rule(line, lexicon) == rule
-
-
-@pytest.mark.parametrize("line", [
-    "The newsletter has lost subscribers since May.",  # a sentence about chrome: words of its own
-    "Readers can share the newsletter.",
-    '"Share on Facebook Twitter WhatsApp," the sign read.',  # a quote is never chrome
-    "Facebook sued Twitter",  # two chrome words, one of its own: a headline, not a share bar
-    "Follow Weber on Twitter",  # a capitalised word alone is a word of its own (every German noun is one)
-    "Facebook, Twitter, WhatsApp: who is liable?",  # a question is the story's
-    "Share.",  # a one-word sentence is not a button
-])
-def test_lines_with_words_of_their_own_or_quoted_stay(lexicon, line):
-    assert lexicon_rule(line, lexicon) is None
-
-
-def test_a_long_paragraph_is_never_taken(lexicon):
-    assert lexicon_rule(" ".join(["share facebook"] * 25), lexicon) is None
-
-
 def test_strip_removes_lexicon_lines_and_a_glued_chrome_tail_recording_the_rule(lexicon):
     story = "The harbour bridge will close for a month while engineers repair its deck."
     doc = Document("t", "text", paragraphs=[story + " Share on Facebook Twitter", "Subscribe to our newsletter"])
@@ -259,17 +214,6 @@ def test_strip_removes_lexicon_lines_and_a_glued_chrome_tail_recording_the_rule(
 def test_a_glued_last_sentence_ending_like_a_sentence_stays(lexicon):
     body = ["The harbour bridge will close for a month. Subscribe to our newsletter."]
     assert strip_boilerplate(Document("t", "text", paragraphs=list(body)), (), 4, 3, lexicon=lexicon).paragraphs == body
-
-
-@pytest.mark.parametrize("line, rule", [
-    ("Watch: flood water pours through high street", "xx.video.lexicon"),  # a chrome label, then a headline
-    ("Source: Harbour Herald. Read full article", "xx.aggregator.lexicon"),
-    ("Published: The Collected Letters, 1920-1950", None),  # a one-word label of another family needs chrome after it
-    ("Watch: the bridge closed after inspectors found cracks in the deck.", None),  # a sentence after the label
-    ("Dog-watch: sailors on the night shift", None),  # the label is not all chrome words
-])
-def test_a_chrome_label_before_a_headline_is_a_teaser(lexicon, line, rule):
-    assert lexicon_rule(line, lexicon) == rule
 
 
 def test_the_remnant_of_a_chrome_line_a_fragment_rule_cut_goes_with_the_lexicon_rule(lexicon):

@@ -1,5 +1,7 @@
+import pytest
+
 from cleanpipe.document import Document
-from cleanpipe.segment import split_paragraphs
+from cleanpipe.segment import sentence_starts, split_paragraphs
 
 
 def test_plain_text_scrape_gives_first_line_to_title():
@@ -28,3 +30,16 @@ from cleanpipe.segment import _SPACE_RUN, _SPACE_RUN_TO_FOLD  # noqa: E402
 @given(st.text(alphabet=" \t\v\f\nab\u00a0\u3000", max_size=40))
 def test_folding_only_what_changes_gives_the_same_text(text):
     assert _SPACE_RUN_TO_FOLD.sub(" ", text) == _SPACE_RUN.sub(" ", text)
+
+
+@pytest.mark.parametrize("paragraph, sentences", [
+    ("The bridge closed. Engineers found cracks.", ["The bridge closed.", "Engineers found cracks."]),
+    ("The bridge closed.Foto: dpa", ["The bridge closed.", "Foto: dpa"]),  # a break a scrape lost its space in
+    ("Prices rose 3.5 per cent.© Global Imagens", ["Prices rose 3.5 per cent.", "© Global Imagens"]),
+    ("Dr. Weber said so. It rained.", ["Dr. Weber said so.", "It rained."]),  # an abbreviation ends no sentence
+    ("Entry is free. Fot. Marek Zawadzki", ["Entry is free.", "Fot. Marek Zawadzki"]),  # nor does a dotted label
+    ('He said: "No." Then he left.', ['He said: "No."', "Then he left."]),
+])
+def test_sentence_starts(paragraph, sentences):
+    starts = sentence_starts(paragraph)
+    assert [paragraph[a:b].strip() for a, b in zip(starts, starts[1:] + [len(paragraph)])] == sentences

@@ -28,7 +28,7 @@ A pack is ``rules/<language>/<family>.toml``::
     item_max_chars = 160      # a headline-like paragraph: this short, no closing . ! : ;
 
 A pack may also hold the family's vocabulary, for the lexicon check (see
-:func:`cleanpipe.boilerplate.lexicon_rule`): a short paragraph made of little but these
+:func:`cleanpipe.lexicon.lexicon_rule`): a short paragraph made of little but these
 words is this family's junk, whatever its exact wording::
 
     [lexicon]

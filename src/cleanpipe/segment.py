@@ -1,4 +1,4 @@
-"""Plain text to title and paragraphs."""
+"""Plain text to title and paragraphs, and paragraphs to sentences."""
 
 import re
 
@@ -34,3 +34,41 @@ def split_paragraphs(doc: Document) -> Document:
 def _fold(line: str) -> str:
     """Collapse runs of horizontal whitespace and strip the ends."""
     return _SPACE_RUN.sub(" ", line).strip()
+
+
+# --- sentences, for the checks that look inside a paragraph -----------------------------
+
+# Where a sentence may start inside a paragraph: after a sentence end, with or without the
+# space a scrape loses when it glues a caption on ("...getragen.Foto: dpa").
+# A quote or bracket counts only after a full stop: an opening quote ends nothing.
+SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"'’)]))(?:\s+(?=\S)|(?=[^\W\d_]|©))")
+QUOTES = frozenset('"„“”«»‚‘’')  # quotation marks: text holding one is someone's words
+PROSE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»")  # how a sentence of prose ends
+# A label may end in a full stop when it is one word in capitals or an abbreviation:
+# "VIDÉO. Les flammes visibles ...", "Fot. Marek Zawadzki".
+DOTTED_LABEL = re.compile(r"(?:[^\W\d_a-z]{2,}|[^\W\d_]{2,4})\. ?")
+
+
+def starts_sentence(text: str) -> bool:
+    """Whether ``text`` opens like a sentence: a capital, a digit, a quote, a © or a bracket."""
+    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“«(©"
+
+
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "nr", "bzw", "z.b", "usw", "etc", "ca",
+                            "sr", "jr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "inc", "ltd", "co", "ul", "św",
+                            "ks", "im", "др", "ст", "им", "г", "ул", "вул", "пр", "т.е", "т.д"})
+
+
+def sentence_starts(paragraph: str) -> list[int]:
+    """Where each sentence of the paragraph starts (the first at 0); a label such as "Fot." or
+    "VIDÉO." starts no sentence after it."""
+    starts = [0]
+    for m in SENTENCE_BREAK.finditer(paragraph):
+        if m.end() < len(paragraph) and starts_sentence(paragraph[m.end():]) and (
+                m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©"):
+            before = paragraph[starts[-1]:m.start()].split()
+            if before and before[-1].rstrip(".").casefold() in _ABBREVIATIONS:
+                continue  # "bzw. Copyright", "Dr. Weber": no sentence ends there
+            if not DOTTED_LABEL.fullmatch(paragraph[starts[-1]:m.end()].strip()):
+                starts.append(m.end())
+    return starts

@@ -1,0 +1,48 @@
+"""The lexicon check: chrome recognised by its vocabulary (small vocabularies of the tests' own;
+the shipped ones are exercised by the golden cases through tests/test_boilerplate.py)."""
+
+import pytest
+
+from cleanpipe.lexicon import lexicon_rule
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Share on Facebook Twitter WhatsApp", "xx.share.lexicon"),
+    ("Follow us on Twitter", "xx.share.lexicon"),
+    ("Subscribe to our newsletter", "xx.consent.lexicon"),
+    ("© 2024 The Harbour Herald. All rights reserved.", "xx.consent.lexicon"),  # names and numbers count for nothing
+    ("Get our newsletter in your inbox: subscribe at herald.example.com", "xx.consent.lexicon"),  # one other word to three
+    ("Share", "xx.share.lexicon"),  # a button label
+    ("Newsletter", "xx.consent.lexicon"),
+    ("Follow Anna Weber on Twitter", "xx.share.lexicon"),  # capitalised words in a run: a name, not counted
+])
+def test_a_short_line_made_of_chrome_words_is_taken_by_the_vocabulary_with_most_of_them(lexicon, line, rule):
+    assert lexicon_rule(line, lexicon) == rule
+
+
+@pytest.mark.parametrize("line", [
+    "The newsletter has lost subscribers since May.",  # a sentence about chrome: words of its own
+    "Readers can share the newsletter.",
+    '"Share on Facebook Twitter WhatsApp," the sign read.',  # a quote is never chrome
+    "Facebook sued Twitter",  # two chrome words, one of its own: a headline, not a share bar
+    "Follow Weber on Twitter",  # a capitalised word alone is a word of its own (every German noun is one)
+    "Facebook, Twitter, WhatsApp: who is liable?",  # a question is the story's
+    "Share.",  # a one-word sentence is not a button
+])
+def test_lines_with_words_of_their_own_or_quoted_stay(lexicon, line):
+    assert lexicon_rule(line, lexicon) is None
+
+
+def test_a_long_paragraph_is_never_taken(lexicon):
+    assert lexicon_rule(" ".join(["share facebook"] * 25), lexicon) is None
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Watch: flood water pours through high street", "xx.video.lexicon"),  # a chrome label, then a headline
+    ("Source: Harbour Herald. Read full article", "xx.aggregator.lexicon"),
+    ("Published: The Collected Letters, 1920-1950", None),  # a one-word label of another family needs chrome after it
+    ("Watch: the bridge closed after inspectors found cracks in the deck.", None),  # a sentence after the label
+    ("Dog-watch: sailors on the night shift", None),  # the label is not all chrome words
+])
+def test_a_chrome_label_before_a_headline_is_a_teaser(lexicon, line, rule):
+    assert lexicon_rule(line, lexicon) == rule
