@@ -24,6 +24,10 @@ _LEXICON_MAX_CHARS = 320
 _LEXICON_MIN_HITS = 2  # one chrome word is a story's ("the newsletter", "a photo"); two with nothing else is a line of chrome
 _LEXICON_HITS_PER_UNKNOWN = 3  # "Share on Facebook Twitter WhatsApp": 4 chrome words, 0 others; a sentence about sharing has a verb and an object of its own
 _LEXICON_BUTTON_WORDS = 2  # "Alle akzeptieren", "Поширити", "Comments": a button label of one or two words, all chrome
+# A cookie banner's long sentence has verbs of its own ("We and our partners process personal
+# data stored in cookies ..."), but half its words or more are the family's: six of them at least.
+# A story about cookies names the thing two or three times among many words of its own.
+_DENSE_MIN_HITS = 6
 _LEXICON_SENTENCE_HITS_PER_UNKNOWN = 4  # "Video razošlos' po Telegram i VKontakte.": a verb of its own among three chrome words
 # Articles and third-person pronouns open a statement (not "we" and "you": "We use cookies
 # to ...", "You can unsubscribe at any time." are chrome).
@@ -85,6 +89,7 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
             return None
         ratio = _LEXICON_SENTENCE_HITS_PER_UNKNOWN
     chrome = (total >= _LEXICON_MIN_HITS and total >= ratio * unknown) or (
+        total >= _DENSE_MIN_HITS and total >= unknown) or (
         words <= _LEXICON_BUTTON_WORDS and total >= 1 and unknown == 0 and not text.strip().endswith(PROSE_END)
         and text.split(maxsplit=1)[0].casefold() not in _ARTICLES)
     if chrome or (total >= 1 and _is_link_row(text)):
@@ -106,8 +111,9 @@ def _is_link_row(text: str) -> bool:
 def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int] | None:
     """Chrome words per lexicon rule, chrome words, other words, and all words of ``text`` (None: never chrome)."""
     text = text.strip()
-    if len(text) > _LEXICON_MAX_CHARS or text.endswith("?") or text.count(" ") >= _LEXICON_MAX_WORDS:
-        return None  # a question ("Facebook, Twitter, TikTok: who is liable?") is the story's
+    if (len(text) > _LEXICON_MAX_CHARS or text.endswith("?") or text.startswith("'")
+            or text.count(" ") >= _LEXICON_MAX_WORDS):
+        return None  # a question ("Facebook, Twitter, TikTok: who is liable?") or a quote opening on ' is the story's
     text = _APOSTROPHE.sub("'", text)
     if not QUOTES.isdisjoint(text):
         text = _QUOTED_NAME.sub(" ", text)
