@@ -43,6 +43,12 @@ def test_a_long_paragraph_is_never_taken(lexicon):
     ("Published: The Collected Letters, 1920-1950", None),  # a one-word label of another family needs chrome after it
     ("Watch: the bridge closed after inspectors found cracks in the deck.", None),  # a sentence after the label
     ("Dog-watch: sailors on the night shift", None),  # the label is not all chrome words
+    ("More stories: Council votes to close the harbour bridge", "xx.aggregator.lexicon"),  # a label word beside a chrome word
+    ("Stories: Council votes to close the harbour bridge", None),  # a label word alone labels nothing
 ])
 def test_a_chrome_label_before_a_headline_is_a_teaser(lexicon, line, rule):
     assert lexicon_rule(line, lexicon) == rule
+
+
+def test_label_words_count_only_in_a_label(lexicon):
+    assert lexicon_rule("More stories", lexicon) is None  # as a line, "stories" is a word of its own

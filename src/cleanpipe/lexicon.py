@@ -228,10 +228,13 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     label_words = _WORD_TOKEN.findall(label)
     if not label_words or len(label_words) > _LABEL_MAX_WORDS or len(_WORD_TOKEN.findall(rest)) > _TEASER_MAX_WORDS:
         return None
-    rules = [lexicon.rules_of(word.casefold()) for word in label_words if word.casefold() not in lexicon.function_words]
-    if not rules or not all(rules):
+    folded = [word.casefold() for word in label_words if word.casefold() not in lexicon.function_words]
+    if not all(lexicon.rules_of(word) or word in lexicon.label_words for word in folded):
         return None
-    if len(rules) == 1 and not any(rule_family(r) in _ONE_WORD_LABEL_FAMILIES for r in rules[0]) and not any(
+    rules = [lexicon.rules_of(word) for word in folded if lexicon.rules_of(word)]
+    if not rules:
+        return None  # "News: ..." alone: a label word needs a chrome word beside it ("More news: ...")
+    if len(folded) == 1 and not any(rule_family(r) in _ONE_WORD_LABEL_FAMILIES for r in rules[0]) and not any(
             lexicon.rules_of(word.casefold()) for word in _WORD_TOKEN.findall(rest)):
         return None
     rule_id = Counter(rule_id for ids in rules for rule_id in ids).most_common(1)[0][0]

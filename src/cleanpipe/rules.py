@@ -33,6 +33,7 @@ words is this family's junk, whatever its exact wording::
 
     [lexicon]
     words = ["share", "facebook", "subscri*"]   # lowercase tokens; "x*" is a prefix
+    labels = ["news"]                           # chrome only in a label before a headline ("More news: ...")
 
 and ``rules/<language>/function_words.txt`` lists the language's articles, prepositions,
 pronouns and conjunctions (one a line, ``#`` comments), which the check ignores.
@@ -189,6 +190,7 @@ class Lexicon:
     """The family vocabularies and function words of the loaded packs, for the lexicon check."""
 
     function_words: frozenset[str]
+    label_words: frozenset[str]  # words that count as chrome in a teaser's label only ("Más noticias: ...")
     words: dict[str, tuple[str, ...]]  # token -> ids of the packs' lexicons listing it ("en.share.lexicon"), in pack order
     prefixes: dict[str, tuple[tuple[str, str], ...]]  # a prefix's first four letters -> (prefix, id), longest first
 
@@ -264,6 +266,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     roots = [Path(str(resources.files("cleanpipe") / "rules"))] + [Path(d) for d in extra_dirs]
     function_words: set[str] = set()
     words: dict[str, list[str]] = {}
+    label_words: set[str] = set()
     prefixes: dict[str, list[tuple[str, str]]] = {}
     for language in languages:
         for root in roots:
@@ -279,6 +282,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
             if family in disabled_families:
                 continue
             rule_id = f"{language}.{family}.{LEXICON_RULE}"
+            label_words.update(word.casefold() for word in pack.get("lexicon", {}).get("labels", ()))
             for entry in pack.get("lexicon", {}).get("words", ()):
                 if entry != entry.casefold() or not entry.strip() or " " in entry:
                     raise ConfigError(f"{path}: lexicon entry {entry!r} is not one lowercase token")
@@ -292,7 +296,8 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     # A word listed by a family is chrome whatever function-word list also names it.
     function_words -= words.keys()
     ordered = {key: tuple(sorted(entries, key=lambda e: -len(e[0]))) for key, entries in prefixes.items()}
-    return Lexicon(frozenset(function_words), {word: tuple(ids) for word, ids in words.items()}, ordered)
+    return Lexicon(frozenset(function_words), frozenset(label_words), {word: tuple(ids) for word, ids in words.items()},
+                   ordered)
 
 
 def rule_family(rule_id: str) -> str:
