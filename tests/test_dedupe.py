@@ -101,3 +101,28 @@ def test_importing_the_library_does_not_load_datasketch():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["[]", "True"]
+
+
+def test_the_index_proposes_what_datasketchs_lsh_proposes():
+    """Same bands as datasketch's MinHashLSH for the same threshold: the same near duplicates are found."""
+    from datasketch import MinHash, MinHashLSH
+    from datasketch.lsh import _optimal_param
+
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, size=(40, 128), dtype=np.uint32)
+    index = DuplicateIndex(0.8, 128)
+    bands, rows = _optimal_param(0.6, 128, 0.2, 0.8)
+    reference = MinHashLSH(threshold=0.6, num_perm=128, weights=(0.2, 0.8))
+    for number, signature_ in enumerate(base):
+        index.add(f"d{number}", f"k{number}", signature_)
+        reference.insert(f"d{number}", MinHash(num_perm=128, hashvalues=signature_, scheme="affine32"))
+    for number in range(40):
+        query = rng.integers(0, 2**32, size=128, dtype=np.uint32)
+        keep = rng.random(128) < 0.85  # about 85 % of the values of one kept article
+        query[keep] = base[number][keep]
+        proposed = set(reference.query(MinHash(num_perm=128, hashvalues=query, scheme="affine32")))
+        expected = max(((float(np.count_nonzero(base[int(d[1:])] == query)) / 128, d) for d in proposed
+                        if np.count_nonzero(base[int(d[1:])] == query) / 128 >= 0.8), default=None)
+        found = index.find(f"q{number}", query)
+        assert (found.of if found else None) == (expected[1] if expected else None)
+    assert (bands, rows) == (index._bands, index._rows)
