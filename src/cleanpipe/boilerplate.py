@@ -7,7 +7,7 @@ from collections import Counter
 from cleanpipe.document import Document
 from cleanpipe.lexicon import cut_by_lexicon
 from cleanpipe.rules import Lexicon, Rule, rule_index
-from cleanpipe.segment import PROSE_END, QUOTES, SENTENCE_BREAK, starts_sentence
+from cleanpipe.segment import PROSE_END, QUOTES, sentence_starts
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
 MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
@@ -184,11 +184,7 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
-    # A break with no space must open on a capital letter or a © (checked by the pattern: a
-    # letter or ©; here: a capital), so "Mr." or "3.5" never split.
-    starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(paragraph)
-                    if m.end() < len(paragraph) and starts_sentence(paragraph[m.end():])
-                    and (m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©")]
+    starts = sentence_starts(paragraph, merge_labels=False)
     if len(starts) == 1 and not any(rule.where == "any" for rule in rules):
         return paragraph
     ends = starts[1:] + [len(paragraph)]

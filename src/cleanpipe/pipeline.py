@@ -22,7 +22,7 @@ from cleanpipe.extract import extract_html
 from cleanpipe.language import set_language
 from cleanpipe.repair import repair_text
 from cleanpipe.rules import load_lexicon, load_rules
-from cleanpipe.segment import split_paragraphs
+from cleanpipe.segment import SENTENCE_ENDS, split_paragraphs
 from cleanpipe.stats import Stats
 
 Stage = tuple[str, Callable[[Document], Document]]
@@ -85,7 +85,6 @@ def require_body(doc: Document, min_chars: int, min_sentence_words: int) -> Docu
     return doc
 
 
-_SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "»", "“", "’", "'", ")")
 
 
 def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sentence_words: int) -> tuple[str, str] | None:
@@ -114,7 +113,7 @@ def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sent
 def _is_sentence(paragraph: str, min_words: int) -> bool:
     """Enough words, ending like a sentence; or three times as many words, however it ends."""
     words = paragraph.count(" ") + 1
-    return words >= 3 * min_words or (words >= min_words and paragraph.rstrip().endswith(_SENTENCE_ENDS))
+    return words >= 3 * min_words or (words >= min_words and paragraph.rstrip().endswith(SENTENCE_ENDS))
 
 
 def filter_language(doc: Document, keep: tuple[str, ...], drop: tuple[str, ...]) -> Document:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cleanpipe.segment import SENTENCE_ENDS
+
 SOURCE_REPEAT = "structure.source-repeat"
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -186,13 +188,12 @@ class Repeated:
 # "Lees het volledige artikel op example.nl"), or it is a copyright notice ("© 2024 X. All
 # rights reserved."). Two stories of one outlet may repeat a background sentence word for
 # word ("The bridge was built in 1962."); a repeated label or button is the outlet's chrome.
-_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "»", "“", "’", "'", ")")
 _LINE_MAX_CHARS = 200
 
 
 def is_line(paragraph: str) -> bool:
     """Short, and either not ending like a sentence or a copyright notice."""
-    return len(paragraph) <= _LINE_MAX_CHARS and (not paragraph.rstrip().endswith(_SENTENCE_END) or "©" in paragraph)
+    return len(paragraph) <= _LINE_MAX_CHARS and (not paragraph.rstrip().endswith(SENTENCE_ENDS) or "©" in paragraph)
 
 
 def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: Repeated) -> list[str] | None:

@@ -277,7 +277,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
                     if word:
                         function_words.add(word.casefold())
         for path in sorted(f for root in roots for f in (root / language).glob("*.toml")):
-            pack = tomllib.loads(path.read_text(encoding="utf-8"))
+            pack = _read_pack(path)
             family = pack.get("family", path.stem)
             if family in disabled_families:
                 continue
@@ -306,12 +306,18 @@ def rule_family(rule_id: str) -> str:
     return parts[1] if len(parts) >= 3 else parts[0]
 
 
-def _load_pack(path: Path, language: str) -> list[Rule]:
-    """Parse and compile one pack file."""
+@functools.lru_cache(maxsize=256)
+def _read_pack(path: Path) -> dict:
+    """One pack file's TOML, read once per process for both :func:`load_rules` and :func:`load_lexicon`."""
     try:
-        pack = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"rule pack {path} is not valid TOML: {exc}") from exc
+
+
+def _load_pack(path: Path, language: str) -> list[Rule]:
+    """Parse and compile one pack file."""
+    pack = _read_pack(path)
     family = pack.get("family", path.stem)
     if pack.get("language", language) != language:
         raise ConfigError(f"rule pack {path} says language {pack['language']!r}, folder says {language!r}")

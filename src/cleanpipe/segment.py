@@ -44,6 +44,7 @@ def _fold(line: str) -> str:
 SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"'’)]))(?:\s+(?=\S)|(?=[^\W\d_]|©))")
 QUOTES = frozenset('"„“”«»‚‘’')  # quotation marks: text holding one is someone's words
 PROSE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»")  # how a sentence of prose ends
+SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "»", "“", "’", "'", ")")  # how any sentence may end, a quote's too
 # A label may end in a full stop when it is one word in capitals or an abbreviation:
 # "VIDÉO. Les flammes visibles ...", "Fot. Marek Zawadzki".
 DOTTED_LABEL = re.compile(r"(?:[^\W\d_a-z]{2,}|[^\W\d_]{2,4})\. ?")
@@ -59,13 +60,19 @@ _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "
                             "ks", "im", "др", "ст", "им", "г", "ул", "вул", "пр", "т.е", "т.д"})
 
 
-def sentence_starts(paragraph: str) -> list[int]:
-    """Where each sentence of the paragraph starts (the first at 0); a label such as "Fot." or
-    "VIDÉO." starts no sentence after it."""
+def sentence_starts(paragraph: str, merge_labels: bool = True) -> list[int]:
+    """Where each sentence of the paragraph starts (the first at 0).
+
+    With ``merge_labels``, an abbreviation ("Dr.", "bzw.") ends no sentence and a label such
+    as "Fot." or "VIDÉO." starts none after it; without, every full stop before a capital does.
+    """
     starts = [0]
     for m in SENTENCE_BREAK.finditer(paragraph):
         if m.end() < len(paragraph) and starts_sentence(paragraph[m.end():]) and (
                 m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©"):
+            if not merge_labels:
+                starts.append(m.end())
+                continue
             before = paragraph[starts[-1]:m.start()].split()
             if before and before[-1].rstrip(".").casefold() in _ABBREVIATIONS:
                 continue  # "bzw. Copyright", "Dr. Weber": no sentence ends there
