@@ -41,6 +41,8 @@ def test_config_is_immutable():
         ("language_trials = 0\n", "at least 1"),
         ("min_chars = true\n", "must be int"),
         ("min_chars = [\n", "not valid TOML"),
+        ("lexicon_check = 'yes'\n", "must be true or false"),
+        ("lexicon_check = 1\n", "must be true or false"),
     ],
 )
 def test_bad_config_fails_fast(tmp_path, body, message):
@@ -73,3 +75,9 @@ def test_shipped_example_file_documents_every_key_at_its_default():
     assert load_config(example) == Config()
     keys = set(tomllib.loads(example.read_text("utf-8")))
     assert keys == {f.name for f in dataclasses.fields(Config)}
+
+
+def test_a_boolean_key_is_read_from_a_file(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("lexicon_check = false\n")
+    assert load_config(path).lexicon_check is False
