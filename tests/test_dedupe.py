@@ -126,3 +126,34 @@ def test_the_index_proposes_what_datasketchs_lsh_proposes():
         found = index.find(f"q{number}", query)
         assert (found.of if found else None) == (expected[1] if expected else None)
     assert (bands, rows) == (index._bands, index._rows)
+
+
+def test_articles_are_found_before_and_after_their_keys_move_to_the_sorted_arrays():
+    """Recent articles sit in a dict, older ones in sorted arrays: a copy of either is found."""
+    rng = np.random.default_rng(11)
+    signatures = rng.integers(0, 2**32, size=(3000, 128), dtype=np.uint32)
+    index = DuplicateIndex(0.8, 128)
+    for number, signature_ in enumerate(signatures):
+        index.add(f"d{number}", f"k{number}", signature_)
+    assert index._merged > 0 and index._recent  # both places hold articles
+    for number in (0, 1500, index._merged - 1, index._merged, 2999):
+        copy = signatures[number].copy()
+        copy[:10] = 0  # 118 of 128 values kept: similarity 0.92
+        found = index.find(f"q{number}", copy)
+        assert (found.of, found.kind, found.similarity) == (f"d{number}", "near", round(118 / 128, 3))
+    index.add("d5", "k-new", rng.integers(0, 2**32, size=128, dtype=np.uint32))  # d5 was rewritten
+    assert index.find("q5", signatures[5]) is None  # its old version is no longer a kept article
+    assert len(index) == 3000
+
+
+def test_a_loaded_segment_is_searchable_at_once(tmp_path):
+    rng = np.random.default_rng(12)
+    signatures = rng.integers(0, 2**32, size=(50, 128), dtype=np.uint32)
+    index = DuplicateIndex(0.8, 128)
+    for number, signature_ in enumerate(signatures):
+        index.add(f"d{number}", f"k{number}", signature_)
+    index.save_segment(tmp_path / "d.npz")
+    loaded = DuplicateIndex(0.8, 128)
+    loaded.load_segment(tmp_path / "d.npz")
+    assert [loaded.find("q", s).of for s in signatures] == [f"d{n}" for n in range(50)]
+    assert loaded.find("k7", signatures[0]).kind == "exact"

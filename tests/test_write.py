@@ -34,3 +34,22 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path):
 def test_write_json(tmp_path):
     write_json(tmp_path / "runs" / "r.json", {"a": 1, "ü": "ß"})
     assert json.loads((tmp_path / "runs" / "r.json").read_text("utf-8")) == {"a": 1, "ü": "ß"}
+
+
+def test_records_may_be_encoded_lines_and_an_iterator_is_written_as_it_yields(tmp_path):
+    path = tmp_path / "part.jsonl"
+    seen = []
+
+    def records():
+        for number in range(3):
+            seen.append(number)
+            yield {"n": number} if number % 2 else f'{{"n":{number}}}\n'.encode()
+
+    assert write_jsonl(path, records()) == 3
+    assert path.read_bytes() == b'{"n":0}\n{"n":1}\n{"n":2}\n' and seen == [0, 1, 2]
+
+
+def test_no_file_is_left_for_no_records_when_empty_files_are_not_kept(tmp_path):
+    assert write_jsonl(tmp_path / "a.jsonl", iter(()), keep_empty=False) == 0
+    assert write_jsonl(tmp_path / "b.jsonl", iter(())) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.jsonl"]

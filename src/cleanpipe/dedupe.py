@@ -95,9 +95,12 @@ class DuplicateIndex:
     signature. The bands are datasketch's choice for a lower threshold, weighted against
     misses: tuned to the threshold itself, LSH would propose a pair at similarity 0.8 only
     40% of the time; this way it proposes it >99.9% of the time, for a few more checks.
-    The buckets are one dict from a band's 64-bit hash to the articles in it, and the
-    signatures one numpy array: datasketch's MinHashLSH held 23 bytes keys and sets per
-    article, 1.4 GB at 100,000 articles; this holds about 150 MB. A hash collision only
+
+    Memory stays near 1 KB an article (about 110 MB at 100,000; datasketch's MinHashLSH held
+    1.4 GB, a dict of band hashes 350 MB): each band of an article is one 64-bit key (the
+    band's number in the top 5 bits, 59 bits of its rows' hash) in one sorted numpy array
+    with the article's position beside it; articles added since the array was last rebuilt
+    sit in a small dict until there are enough of them to merge. A hash collision only
     proposes a candidate, which its full signature then judges.
 
     Args:
@@ -112,21 +115,26 @@ class DuplicateIndex:
         self.threshold = threshold
         self.num_perm = num_perm
         self._bands, self._rows = _optimal_param(max(0.1, threshold - 0.2), num_perm, 0.2, 0.8)
+        if self._bands > 2**_BAND_BITS:
+            raise ValueError(f"{num_perm} permutations make {self._bands} bands; at most {2**_BAND_BITS} fit a key")
         self._exact: dict[str, str] = {}
         self._ids: list[str] = []  # position -> article id; a replaced version's position is dead
         self._position: dict[str, int] = {}  # article id -> its live position
         self._signatures = np.zeros((0, num_perm), np.uint32)
-        self._buckets: dict[int, int | list[int]] = {}  # band number << 64 | band hash -> position(s)
+        self._sorted_keys = np.zeros(0, np.uint64)  # band keys of positions below _merged, sorted
+        self._sorted_positions = np.zeros(0, np.uint32)  # the position of each of those keys
+        self._merged = 0
+        self._recent: dict[int, list[int]] = {}  # band key -> positions, for positions from _merged on
         self._added: list[tuple[str, str, int]] = []  # since load, the next segment: id, key, position
 
     def __len__(self) -> int:
         return len(self._position)
 
-    def _band_keys(self, sig: np.ndarray) -> list[int]:
-        """One key per band: the band's number and a 64-bit hash of its rows."""
-        rows = sig[: self._bands * self._rows].astype(np.uint64).reshape(self._bands, self._rows)
-        hashes = (rows * _band_multipliers(self._rows)).sum(axis=1, dtype=np.uint64)
-        return [(band << 64) | value for band, value in enumerate(hashes.tolist())]
+    def _band_keys(self, sigs: np.ndarray) -> np.ndarray:
+        """Each signature's band keys (one row per signature): band number, then the band's hash."""
+        rows = sigs[:, : self._bands * self._rows].astype(np.uint64).reshape(len(sigs), self._bands, self._rows)
+        hashes = (rows * _band_multipliers(self._rows)).sum(axis=2, dtype=np.uint64)
+        return (np.arange(self._bands, dtype=np.uint64) << np.uint64(64 - _BAND_BITS)) | (hashes >> np.uint64(_BAND_BITS))
 
     def find(self, key: str, sig: np.ndarray, exclude: str | None = None) -> Duplicate | None:
         """The kept article this one duplicates, or None.
@@ -138,15 +146,22 @@ class DuplicateIndex:
         """
         if self._exact.get(key, exclude) != exclude:
             return Duplicate(self._exact[key], "exact", 1.0)
+        band_keys = self._band_keys(np.asarray(sig).reshape(1, -1))[0]
+        found = []
+        starts = np.searchsorted(self._sorted_keys, band_keys)
+        hits = starts < len(self._sorted_keys)
+        hits[hits] = self._sorted_keys[starts[hits]] == band_keys[hits]
+        for band_key, start in zip(band_keys[hits], starts[hits]):  # most articles share no band
+            end = np.searchsorted(self._sorted_keys, band_key, "right")
+            found.extend(self._sorted_positions[start:end].tolist())
+        if self._recent:
+            for band_key in band_keys.tolist():
+                found.extend(self._recent.get(band_key, ()))
         candidates = set()
-        for band_key in self._band_keys(sig):
-            found = self._buckets.get(band_key)
-            if found is None:
-                continue
-            for position in (found,) if isinstance(found, int) else found:
-                doc_id = self._ids[position]
-                if self._position.get(doc_id) == position and doc_id != exclude:
-                    candidates.add(doc_id)
+        for position in found:
+            doc_id = self._ids[position]
+            if self._position.get(doc_id) == position and doc_id != exclude:
+                candidates.add(doc_id)
         best = None
         for other in sorted(candidates):
             similarity = float(np.count_nonzero(self._signatures[self._position[other]] == sig)) / self.num_perm
@@ -156,7 +171,7 @@ class DuplicateIndex:
 
     def add(self, doc_id: str, key: str, sig: np.ndarray) -> None:
         """Remember a kept article."""
-        self._remember(doc_id, key, sig)
+        self._remember([doc_id], [key], np.asarray(sig).reshape(1, -1))
         self._added.append((doc_id, key, self._position[doc_id]))
 
     def save_segment(self, path: Path) -> None:
@@ -173,28 +188,52 @@ class DuplicateIndex:
     def load_segment(self, path: Path) -> None:
         """Add the articles of one saved segment."""
         with np.load(path) as data:
-            for doc_id, key, sig in zip(data["ids"], data["keys"], data["sigs"]):
-                self._remember(str(doc_id), str(key), sig)
+            self._remember([str(i) for i in data["ids"]], [str(k) for k in data["keys"]], data["sigs"])
+        self._merge()
 
-    def _remember(self, doc_id: str, key: str, sig: np.ndarray) -> None:
-        """Index one article; a new version of a known id replaces its signature."""
-        self._exact.setdefault(key, doc_id)
-        position = len(self._ids)
-        self._ids.append(doc_id)
-        self._position[doc_id] = position  # an earlier position of this id is dead from now on
-        if position == len(self._signatures):  # grow by half again: amortised appends
-            grown = np.zeros((max(1024, position * 3 // 2), self.num_perm), np.uint32)
-            grown[:position] = self._signatures[:position]
-            self._signatures = grown
-        self._signatures[position] = sig
-        for band_key in self._band_keys(sig):
-            found = self._buckets.get(band_key)
-            if found is None:
-                self._buckets[band_key] = position
-            elif isinstance(found, int):
-                self._buckets[band_key] = [found, position]
-            else:
-                found.append(position)
+    def _remember(self, doc_ids: list[str], keys: list[str], sigs: np.ndarray) -> None:
+        """Index articles in order; a new version of a known id replaces its signature."""
+        first = len(self._ids)
+        count = len(doc_ids)
+        if first + count > len(self._signatures):  # grow by half again: amortised appends
+            size = max(1024, first + count, first * 3 // 2)
+            self._signatures = _grown(self._signatures, size, first)
+        self._signatures[first : first + count] = sigs
+        for offset, (doc_id, key) in enumerate(zip(doc_ids, keys)):
+            self._exact.setdefault(key, doc_id)
+            self._ids.append(doc_id)
+            self._position[doc_id] = first + offset  # an earlier position of this id is dead from now on
+        if count == 1:
+            for band_key in self._band_keys(sigs)[0].tolist():
+                self._recent.setdefault(band_key, []).append(first)
+        if count > 1 or len(self._ids) - self._merged >= max(_MIN_MERGE, self._merged // 8):
+            self._merge()
+
+    def _merge(self) -> None:
+        """Move the recent articles' band keys into the sorted arrays (a stable sort of two sorted runs)."""
+        end = len(self._ids)
+        if end == self._merged:
+            return
+        new_keys = self._band_keys(self._signatures[self._merged : end]).ravel()
+        new_positions = np.repeat(np.arange(self._merged, end, dtype=np.uint32), self._bands)
+        order = np.argsort(new_keys, kind="stable")
+        keys = np.concatenate([self._sorted_keys, new_keys[order]])
+        positions = np.concatenate([self._sorted_positions, new_positions[order]])
+        order = np.argsort(keys, kind="stable")  # timsort: linear on two sorted runs
+        self._sorted_keys, self._sorted_positions = keys[order], positions[order]
+        self._merged = end
+        self._recent = {}
+
+
+_BAND_BITS = 5  # a band key's top bits: up to 32 bands (128 permutations make 23)
+_MIN_MERGE = 1024  # articles kept in the dict before their keys join the sorted arrays
+
+
+def _grown(array: np.ndarray, size: int, used: int) -> np.ndarray:
+    """A copy of ``array`` with ``size`` rows, its first ``used`` rows kept."""
+    grown = np.zeros((size, *array.shape[1:]), array.dtype)
+    grown[:used] = array[:used]
+    return grown
 
 
 @functools.lru_cache(maxsize=4)

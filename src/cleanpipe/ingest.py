@@ -380,43 +380,48 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
                                                         config.source_repeat_line_min_docs)
     phases["duplicates"] = time.perf_counter() - started
 
-    # Pass 2: the final parts.
+    # Pass 2: the final parts, article by article: a batch's records are never all in memory.
     ledger_entries = []
     for batch in plan.batches:
-        articles = _read_jsonl(_staged(stage_dir, batch, ".articles.jsonl"))
-        rejects = _read_jsonl(_staged(stage_dir, batch, ".rejects.jsonl"))
-        inputs = Counter(r["source"].split("#")[0] for r in articles + rejects)
+        rejects = _read_jsonl(_staged(stage_dir, batch, ".rejects.jsonl"))  # small: no text
+        inputs = Counter(r["source"].split("#")[0] for r in rejects)
         with np.load(_staged(stage_dir, batch, ".sigs.npz")) as staged:  # a few KB: re-read, not held for the run
             counts, flat_keys, flat_origins = staged["counts"], staged["paragraph_keys"], staged["origins"]
         ends = np.cumsum(counts).tolist()
-        kept = []
-        for number, article in enumerate(articles):
-            start, end = (ends[number - 1] if number else 0), ends[number]
-            article_keys, article_origins = flat_keys[start:end].tolist(), flat_origins[start:end].tolist()
-            outcome = duplicates.get(article["id"])
-            if outcome is None:
-                left = strip_repeats(article, article_keys, article_origins, repeated)
-                if left is None:
-                    kept.append(article)
-                    continue
-                stats.removals[SOURCE_REPEAT] += len(article_keys) - len(left)
-                problem = body_problem(left, True, config.min_chars, config.min_sentence_words)
-                if problem is None:
-                    kept.append(article)
-                    continue
-                outcome = {"reason": problem[0], "detail": f"{problem[1]} (after removing source repeats)"}
-                stats.rejects[problem[0]] += 1
-            else:
-                stats.duplicates += 1
-            stats.articles -= 1
-            stats.languages[article["language"]] -= 1
-            rejects.append({"id": article["id"], "source": article["source"], **outcome})
-        rejects.sort(key=lambda r: _source_order(r["source"]))
+
+        def kept_articles() -> Iterator[dict | bytes]:
+            """The batch's staged articles that stay, as they stay; the others join ``rejects``."""
+            for number, line in enumerate(_staged_lines(_staged(stage_dir, batch, ".articles.jsonl"))):
+                article = orjson.loads(line)
+                inputs[article["source"].split("#")[0]] += 1
+                start, end = (ends[number - 1] if number else 0), ends[number]
+                article_keys, article_origins = flat_keys[start:end].tolist(), flat_origins[start:end].tolist()
+                outcome = duplicates.get(article["id"])
+                if outcome is None:
+                    left = strip_repeats(article, article_keys, article_origins, repeated)
+                    if left is None:
+                        yield line  # unchanged: the staged bytes are the final ones
+                        continue
+                    stats.removals[SOURCE_REPEAT] += len(article_keys) - len(left)
+                    problem = body_problem(left, True, config.min_chars, config.min_sentence_words)
+                    if problem is None:
+                        yield article
+                        continue
+                    outcome = {"reason": problem[0], "detail": f"{problem[1]} (after removing source repeats)"}
+                    stats.rejects[problem[0]] += 1
+                else:
+                    stats.duplicates += 1
+                stats.articles -= 1
+                stats.languages[article["language"]] -= 1
+                rejects.append({"id": article["id"], "source": article["source"], **outcome})
+
         name = part_name(plan.generation, batch.index)
-        for folder, records in ((ARTICLES_DIR, kept), (REJECTS_DIR, rejects)):
-            if records:
-                write_jsonl(clean / folder / name, records)
-                stats.parts.append(f"{folder}/{name}")
+        if write_jsonl(clean / ARTICLES_DIR / name, kept_articles(), keep_empty=False):
+            stats.parts.append(f"{ARTICLES_DIR}/{name}")
+        rejects.sort(key=lambda r: _source_order(r["source"]))
+        if rejects:
+            write_jsonl(clean / REJECTS_DIR / name, rejects)
+            stats.parts.append(f"{REJECTS_DIR}/{name}")
         for rel in batch.paths:
             entry = {"path": rel, **plan.files.get(rel, {"size": -1, "mtime_ns": -1, "sha256": ""})}
             entry.update(inputs=inputs.get(rel, 0), generation=plan.generation,
@@ -479,7 +484,14 @@ def _remove_temporaries(clean: Path) -> None:
 
 def _read_jsonl(path: Path) -> list[dict]:
     """All records of a staged part."""
-    return [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
+    return [orjson.loads(line) for line in _staged_lines(path)]
+
+
+def _staged_lines(path: Path) -> Iterator[bytes]:
+    """The lines of a staged part, newline included, one at a time (none when it is missing)."""
+    if path.exists():
+        with open(path, "rb") as handle:
+            yield from handle
 
 
 def _source_order(source: str) -> tuple[str, int]:

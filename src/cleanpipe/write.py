@@ -9,11 +9,17 @@ import orjson
 from cleanpipe.errors import RetryIO
 
 
-def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
+def write_jsonl(path: str | Path, records: Iterable[dict | bytes], keep_empty: bool = True) -> int:
     """Write ``records`` as UTF-8 JSONL to ``path`` atomically; return the record count.
 
     Readers see either the old file or the whole new one, never a partial line: the data
     goes to a hidden temporary file in the same folder, is fsynced, then renamed.
+
+    Args:
+        path: the file to write.
+        records: dicts, or lines already encoded (JSON bytes ending in a newline); an
+            iterator is written as it yields, so a large part is never held whole.
+        keep_empty: with False, no file is left when there was no record.
 
     Raises:
         RetryIO: the write failed (full disk, vanished folder); nothing was left behind.
@@ -25,8 +31,12 @@ def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
             for record in records:
-                handle.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+                handle.write(record if isinstance(record, bytes) else orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
                 count += 1
+            if count == 0 and not keep_empty:
+                handle.close()
+                tmp.unlink()
+                return 0
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
