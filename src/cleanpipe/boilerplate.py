@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.lexicon import cut_by_lexicon
+from cleanpipe.lexicon import cut_by_lexicon, drop_chrome_remnants
 from cleanpipe.rules import Lexicon, Rule, rule_index
 from cleanpipe.segment import PROSE_END, QUOTES, sentence_starts
 
@@ -85,6 +85,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     if lexicon is not None:  # after the rules, which name what they know better
         kept = [(left, index) for paragraph, index in kept
                 if (left := cut_by_lexicon(paragraph, paragraphs[index], lexicon, index, doc.removed))]
+        kept = drop_chrome_remnants(kept, paragraphs, lexicon, doc.removed)
     if not doc.from_html and doc.title:
         _drop_head_headlines(kept, head_window, doc.removed)
     _drop_repeated_blocks(kept, doc.removed)

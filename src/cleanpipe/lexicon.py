@@ -394,3 +394,117 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
         return sentence, False
     removed.append({"rule": rule_id, "text": opening, "para": index})
     return sentence[word.start():], True
+
+
+# --- what chrome leaves behind -------------------------------------------------------------
+
+CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the author's e-mail address
+NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars
+
+# A sign-up box's text before its button ("The Gazette newsletter: the day's news in your
+# inbox every morning. Sign up"): its button went as chrome, so the text, short and holding
+# a consent word of its own, was the box. A story paragraph that a button was glued onto is
+# longer (a news paragraph runs to 25-60 words) or has no such word.
+_PROMO_MAX_WORDS = 20
+# The small print beside a sign-up or consent box ("Your data will be processed under our
+# privacy policy. You can unsubscribe at any time.") is a paragraph of its own, as dense in
+# consent words as a sign-up line: three of them and at most three other words each, or two
+# with fewer others ("Enter your e-mail address"). A story sentence beside a banner has more
+# words of its own: "Users can now refuse all cookies with a single click, the data
+# protection authority said" (1 to 10), "De gemeenteraad besloot de brug een maand te
+# sluiten" (2 to 5: "maand" and "sluiten" are a paywall's and a banner's words too); one
+# dense in them opens on its subject, as a statement does (see _STATEMENT_OPENINGS).
+_SMALL_PRINT_MIN_HITS = 3
+_SMALL_PRINT_UNKNOWN_PER_HIT = 3
+_SMALL_PRINT_SHORT_HITS = 2
+_CONTACT_MAX_WORDS = 12  # "Von Katrin Oelschläger | k.oelschlaeger@example.de", "Kirsty Vane, Local Democracy Reporter | ..."
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS = 5, 2  # "Inicio | Provincia | Sucesos | Deportes | Cultura"
+
+
+def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lexicon: Lexicon,
+                         removed: list[dict]) -> list[tuple[str, int]]:
+    """Remove what the rules and the lexicon left of a chrome block, and chrome no word names.
+
+    - a short promo that kept a chrome word after its consent button was cut off its end
+      (the button's rule);
+    - small print dense in consent words beside a paragraph that consent chrome took whole
+      (the neighbour's rule; a chain of them goes one by one);
+    - a byline with an e-mail address and names alone (:data:`CONTACT_BYLINE`);
+    - a menu row of five or more items of one or two words (:data:`NAV_ROW`).
+
+    Args:
+        kept: (paragraph left, index in ``paragraphs``) after the rules and the lexicon check.
+        paragraphs: the body before stripping.
+        lexicon: from :func:`cleanpipe.rules.load_lexicon`.
+        removed: the document's removals so far; these removals are appended.
+
+    Returns:
+        The paragraphs still kept, in order.
+    """
+    kept_indices = {index for _, index in kept}
+    end_cuts: dict[int, str] = {}  # index -> rule of a cut that ended the paragraph
+    whole: dict[int, str] = {}  # index -> rule that took the paragraph whole
+    for removal in removed:
+        index = removal["para"]
+        cut = removal["text"].strip()
+        if index not in kept_indices:
+            whole.setdefault(index, removal["rule"])
+        elif cut and paragraphs[index].rstrip().endswith(cut):
+            end_cuts[index] = removal["rule"]
+    left = []
+    for paragraph, index in kept:
+        rule_id = _remnant_rule(paragraph, end_cuts.get(index), lexicon)
+        if rule_id is None:
+            left.append((paragraph, index))
+        else:
+            removed.append({"rule": rule_id, "text": paragraph, "para": index})
+            whole[index] = rule_id
+    changed = True
+    while changed:  # small print in a chain ("Receba ...", "Introduza o seu e-mail", "Declaro que li ...")
+        changed = False
+        for position, (paragraph, index) in enumerate(left):
+            neighbour = next((whole[i] for i in (index - 1, index + 1) if rule_family(whole.get(i, "")) == "consent"), None)
+            if neighbour is not None and _is_small_print(paragraph, lexicon):
+                removed.append({"rule": neighbour, "text": paragraph, "para": index})
+                whole[index] = neighbour
+                del left[position]
+                changed = True
+                break
+    return left
+
+
+def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str | None:
+    """The rule that takes a kept paragraph as a chrome remnant or a chrome line no word names, if any."""
+    if (end_cut is not None and rule_family(end_cut) == "consent" and len(paragraph.split()) <= _PROMO_MAX_WORDS
+            and _consent_words(paragraph, lexicon)):
+        return end_cut
+    if "@" in paragraph and len(paragraph.split()) <= _CONTACT_MAX_WORDS:
+        email = _EMAIL.search(paragraph)
+        rest = _EMAIL.sub(" ", paragraph) if email else ""
+        if email and _WORD_TOKEN.search(rest) and _names_only(rest, lexicon):
+            return CONTACT_BYLINE
+    if "|" in paragraph:
+        items = [item.strip() for item in paragraph.split("|")]
+        if len(items) >= _NAV_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _NAV_ROW_MAX_ITEM_WORDS for item in items):
+            return NAV_ROW
+    return None
+
+
+def _is_small_print(paragraph: str, lexicon: Lexicon) -> bool:
+    """Dense in consent words: two at least, and at most three other words (chrome of other
+    families included: "receber", "filmes" are a story's words too) for each."""
+    counted = _lexicon_counts(paragraph, lexicon)
+    if counted is None or paragraph.split(maxsplit=1)[0].casefold() in _STATEMENT_OPENINGS:
+        return False  # "Die Datenschutzkonferenz hat ... Cookie-Bannern ... vorgeworfen": a statement about consent
+    _, chrome, unknown, _ = counted
+    consent = _consent_words(paragraph, lexicon)
+    unknown += chrome - consent
+    return ((consent >= _SMALL_PRINT_MIN_HITS and consent * _SMALL_PRINT_UNKNOWN_PER_HIT >= unknown)
+            or (consent >= _SMALL_PRINT_SHORT_HITS and unknown <= consent))
+
+
+def _consent_words(text: str, lexicon: Lexicon) -> int:
+    """How many words of ``text`` are in a consent vocabulary."""
+    return sum(any(rule_family(r) == "consent" for r in _rules_of(word.casefold(), lexicon))
+               for word in _WORD_TOKEN.findall(text))
