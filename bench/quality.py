@@ -268,6 +268,7 @@ LABELLED_SETS = {  # name -> folder holding raw/ and gold.jsonl
     "dev set (rules tuned on it)": Path(__file__).resolve().parent.parent / "tests" / "devset",
     "tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset",
     "second tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset2",
+    "third tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset3",
     "held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout",
 }
 EVAL_MEASURES = ("content_recall", "boilerplate_removed", "traps_kept", "exact_documents",
