@@ -400,6 +400,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
 
 CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the author's e-mail address
 NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars
+COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
 
 # A sign-up box's text before its button ("The Gazette newsletter: the day's news in your
 # inbox every morning. Sign up"): its button went as chrome, so the text, short and holding
@@ -420,6 +421,10 @@ _SMALL_PRINT_SHORT_HITS = 2
 _CONTACT_MAX_WORDS = 12  # "Von Katrin Oelschläger | k.oelschlaeger@example.de", "Kirsty Vane, Local Democracy Reporter | ..."
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS = 5, 2  # "Inicio | Provincia | Sucesos | Deportes | Cultura"
+# No story paragraph opens on a copyright sign; a footer does, with the outlet's name in any
+# form ("© «Подільська хвиля», 2024", "© Le Courrier – Mentions légales – Gestion des cookies").
+_COPYRIGHT_OPENINGS = ("©", "ⓒ")  # not "(c)": the third item of a list ("(c) Applicants must live in the borough.")
+_COPYRIGHT_MAX_WORDS = 25
 
 
 def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lexicon: Lexicon,
@@ -431,7 +436,8 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
     - small print dense in consent words beside a paragraph that consent chrome took whole
       (the neighbour's rule; a chain of them goes one by one);
     - a byline with an e-mail address and names alone (:data:`CONTACT_BYLINE`);
-    - a menu row of five or more items of one or two words (:data:`NAV_ROW`).
+    - a menu row of five or more items of one or two words (:data:`NAV_ROW`);
+    - a short paragraph opening on a copyright sign (:data:`COPYRIGHT_LINE`).
 
     Args:
         kept: (paragraph left, index in ``paragraphs``) after the rules and the lexicon check.
@@ -484,6 +490,8 @@ def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str 
         rest = _EMAIL.sub(" ", paragraph) if email else ""
         if email and _WORD_TOKEN.search(rest) and _names_only(rest, lexicon):
             return CONTACT_BYLINE
+    if paragraph.lstrip().startswith(_COPYRIGHT_OPENINGS) and len(paragraph.split()) <= _COPYRIGHT_MAX_WORDS:
+        return COPYRIGHT_LINE
     if "|" in paragraph:
         items = [item.strip() for item in paragraph.split("|")]
         if len(items) >= _NAV_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _NAV_ROW_MAX_ITEM_WORDS for item in items):
