@@ -124,7 +124,8 @@ class DuplicateIndex:
         self._sorted_keys = np.zeros(0, np.uint64)  # band keys of positions below _merged, sorted
         self._sorted_positions = np.zeros(0, np.uint32)  # the position of each of those keys
         self._merged = 0
-        self._recent: dict[int, list[int]] = {}  # band key -> positions, for positions from _merged on
+        self._recent: dict[int, int | list[int]] = {}  # band key -> position(s), for positions from _merged on
+        self._last: tuple[np.ndarray, list[int]] | None = None  # the signature find() saw last, and its band keys
         self._added: list[tuple[str, str, int]] = []  # since load, the next segment: id, key, position
 
     def __len__(self) -> int:
@@ -147,6 +148,7 @@ class DuplicateIndex:
         if self._exact.get(key, exclude) != exclude:
             return Duplicate(self._exact[key], "exact", 1.0)
         band_keys = self._band_keys(np.asarray(sig).reshape(1, -1))[0]
+        self._last = (sig, band_keys.tolist())  # add() after find() of the same article reuses them
         found = []
         starts = np.searchsorted(self._sorted_keys, band_keys)
         hits = starts < len(self._sorted_keys)
@@ -155,8 +157,11 @@ class DuplicateIndex:
             end = np.searchsorted(self._sorted_keys, band_key, "right")
             found.extend(self._sorted_positions[start:end].tolist())
         if self._recent:
-            for band_key in band_keys.tolist():
-                found.extend(self._recent.get(band_key, ()))
+            get = self._recent.get
+            for band_key in self._last[1]:
+                positions = get(band_key)
+                if positions is not None:
+                    found.extend((positions,) if isinstance(positions, int) else positions)
         candidates = set()
         for position in found:
             doc_id = self._ids[position]
@@ -171,7 +176,9 @@ class DuplicateIndex:
 
     def add(self, doc_id: str, key: str, sig: np.ndarray) -> None:
         """Remember a kept article."""
-        self._remember([doc_id], [key], np.asarray(sig).reshape(1, -1))
+        last = self._last
+        band_keys = last[1] if last is not None and last[0] is sig else None  # find(sig) just computed them
+        self._remember([doc_id], [key], np.asarray(sig).reshape(1, -1), band_keys)
         self._added.append((doc_id, key, self._position[doc_id]))
 
     def save_segment(self, path: Path) -> None:
@@ -191,7 +198,7 @@ class DuplicateIndex:
             self._remember([str(i) for i in data["ids"]], [str(k) for k in data["keys"]], data["sigs"])
         self._merge()
 
-    def _remember(self, doc_ids: list[str], keys: list[str], sigs: np.ndarray) -> None:
+    def _remember(self, doc_ids: list[str], keys: list[str], sigs: np.ndarray, band_keys: list[int] | None = None) -> None:
         """Index articles in order; a new version of a known id replaces its signature."""
         first = len(self._ids)
         count = len(doc_ids)
@@ -204,8 +211,17 @@ class DuplicateIndex:
             self._ids.append(doc_id)
             self._position[doc_id] = first + offset  # an earlier position of this id is dead from now on
         if count == 1:
-            for band_key in self._band_keys(sigs)[0].tolist():
-                self._recent.setdefault(band_key, []).append(first)
+            if band_keys is None:
+                band_keys = self._band_keys(sigs)[0].tolist()
+            recent = self._recent
+            for band_key in band_keys:
+                positions = recent.get(band_key)
+                if positions is None:
+                    recent[band_key] = first
+                elif isinstance(positions, int):
+                    recent[band_key] = [positions, first]
+                else:
+                    positions.append(first)
         if count > 1 or len(self._ids) - self._merged >= max(_MIN_MERGE, self._merged // 8):
             self._merge()
 
