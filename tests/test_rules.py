@@ -152,3 +152,17 @@ def test_malformed_lexicon_entries_fail_with_the_file_named(tmp_path, entry, mes
 def test_every_shipped_lexicon_entry_is_a_lowercase_token():
     lexicon = load_lexicon(Config().languages)
     assert all(word == word.casefold() and " " not in word for word in lexicon.words)
+
+
+def test_name_labels_load_with_their_pack_and_open_the_scan(tmp_path):
+    write_pack(tmp_path, "xx", "aggregator", '[lexicon]\nwords = ["read"]\nname_labels = ["source", "tags"]\n')
+    lexicon = load_lexicon(("xx",), (str(tmp_path),))
+    assert lexicon.name_labels == {"source": ("xx.aggregator.lexicon",), "tags": ("xx.aggregator.lexicon",)}
+    assert lexicon.rule_of("source") is None  # a label, not a chrome word of the count
+    assert lexicon.find("source: afp") == [(0, 6)]
+
+
+def test_a_malformed_name_label_fails_with_the_file_named(tmp_path):
+    write_pack(tmp_path, "xx", "aggregator", '[lexicon]\nname_labels = ["Source"]\n')
+    with pytest.raises(ConfigError, match="aggregator.toml: lexicon name label 'Source'"):
+        load_lexicon(("xx",), (str(tmp_path),))

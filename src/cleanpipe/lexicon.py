@@ -210,7 +210,7 @@ _TEASER_MAX_WORDS = 20
 _ONE_WORD_LABEL_FAMILIES = frozenset({"credit", "video", "share"})
 
 
-def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
+def _labelled_teaser(text: str, lexicon: Lexicon, glued: bool = False) -> str | None:
     """The lexicon rule of a chrome label before a colon with a headline after it, if any.
 
     "Voir la vidéo : Au petit matin, la criée en images", "Read more: Ambulance service
@@ -226,6 +226,9 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     if not colon or not rest or rest.endswith(PROSE_END) or QUOTES.intersection(_QUOTED_NAME.sub(" ", rest)):
         return None
     label_words = _WORD_TOKEN.findall(label)
+    if (len(label_words) == 1 and label_words[0].casefold() in lexicon.name_labels
+            and _names_or_list(rest, lexicon, short=not glued)):
+        return lexicon.name_labels[label_words[0].casefold()][0]
     if not label_words or len(label_words) > _LABEL_MAX_WORDS or len(_WORD_TOKEN.findall(rest)) > _TEASER_MAX_WORDS:
         return None
     folded = [word.casefold() for word in label_words if word.casefold() not in lexicon.function_words]
@@ -241,6 +244,23 @@ def _labelled_teaser(text: str, lexicon: Lexicon) -> str | None:
     if rule_family(rule_id) == "credit" and not _names_only(rest, lexicon):
         return None  # a credit names people and agencies: "Foto: So lautete die Überschrift ..." is a sentence
     return rule_id
+
+
+_NAME_LABEL_MAX_WORDS = 4  # "Source: AFP", "Fonte: agenzie", "Джерело: Сосновицька міська рада"
+_LIST_SEPARATOR = re.compile(r"\s*[,;·|•]\s*")
+_LIST_ITEM_MAX_WORDS = 4  # "Tags: harbour, council budget, Ashford": a tag is a word or a short name
+
+
+def _names_or_list(text: str, lexicon: Lexicon, short: bool = True) -> bool:
+    """Whether what follows a name label is a source (names, or with ``short`` four words at
+    most and none a function word: "Fonte: agenzie") or a list of short items. The opening
+    of a glued sentence is judged without ``short``: in "Themen: Warum die Stadt jetzt
+    handeln muss" the first words after the label are a subheading's."""
+    words = [word.casefold() for word in _WORD_TOKEN.findall(text)]
+    if short and len(words) <= _NAME_LABEL_MAX_WORDS and lexicon.function_words.isdisjoint(words) or _names_only(text, lexicon):
+        return True
+    items = _LIST_SEPARATOR.split(text)
+    return len(items) >= 2 and all(0 < len(item.split()) <= _LIST_ITEM_MAX_WORDS for item in items)
 
 
 def _names_only(text: str, lexicon: Lexicon) -> bool:
@@ -283,6 +303,11 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     # Preise ..."; one ending in a full stop must be chrome words and names alone, three at
     # least: "... the factory. This article originally appeared on The Ledger Post."), a
     # chrome opening before the story resumes, or a shouted advert label inside a sentence.
+    credit = _credit_tail(paragraph, chrome, lexicon)
+    if credit is not None:
+        start, rule_id = credit
+        removed.append({"rule": rule_id, "text": paragraph[start:], "para": index})
+        return paragraph[:start].rstrip()
     starts = sentence_starts(paragraph)
     positions = [start for start, _ in chrome]
     pieces, cut = [], False
@@ -312,6 +337,33 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
         if sentence:
             pieces.append(sentence)
     return " ".join(pieces) if cut else paragraph
+
+
+_CREDIT_TAIL_MIN_WORDS = 3  # what the credit ends: a caption or a sentence, not a label of its own
+_CREDIT_TAIL_REACH = 80  # characters from the end where a credit run onto a caption can start
+
+
+def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexicon) -> tuple[int, str] | None:
+    """Where a photo credit run onto the end of a caption starts, and its rule, if there is one.
+
+    "Vereinsvorsitzende Gudrun Pfeil am Bahnhof Hollerbach Foto: Jens Raabe", "... dworca
+    Fot. Tomasz Kurek": a credit label and names alone end the paragraph, with no full stop
+    before them (the rules take those), after a caption of its own.
+    """
+    for start, _ in reversed(chrome):
+        if start < len(paragraph) - _CREDIT_TAIL_REACH:
+            break
+        if not paragraph[start - 1 : start].isspace() or len(paragraph[:start].split()) < _CREDIT_TAIL_MIN_WORDS:
+            continue
+        rule_id = _labelled_teaser(paragraph[start:], lexicon)
+        if rule_id is not None and rule_family(rule_id) == "credit":
+            # "Credit foto: Cronache Flash": a label word just before joins the credit
+            before = paragraph[:start].rstrip()
+            opening = _WORD_TOKEN.search(before, len(before) - len(before.split()[-1]))
+            if opening is not None and opening.end() == len(before) and _labelled_teaser(paragraph[opening.start():], lexicon):
+                start = opening.start()
+            return start, rule_id
+    return None
 
 
 def _may_be_chrome(text: str, chrome: int) -> bool:
@@ -389,7 +441,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     opening = sentence[:word.start()].strip()
     if opening.endswith(PROSE_END):
         return sentence, False
-    rule_id = _labelled_teaser(opening, lexicon) if 0 < colon < word.start() else _all_chrome(opening, lexicon)
+    rule_id = _labelled_teaser(opening, lexicon, glued=True) if 0 < colon < word.start() else _all_chrome(opening, lexicon)
     if rule_id is None:
         return sentence, False
     removed.append({"rule": rule_id, "text": opening, "para": index})

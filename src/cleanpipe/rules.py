@@ -34,6 +34,7 @@ words is this family's junk, whatever its exact wording::
     [lexicon]
     words = ["share", "facebook", "subscri*"]   # lowercase tokens; "x*" is a prefix
     labels = ["news"]                           # chrome only in a label before a headline ("More news: ...")
+    name_labels = ["source", "tags"]            # alone before a colon, names or a list after it: "Source: AFP"
 
 and ``rules/<language>/function_words.txt`` lists the language's articles, prepositions,
 pronouns and conjunctions (one a line, ``#`` comments), which the check ignores.
@@ -191,6 +192,7 @@ class Lexicon:
 
     function_words: frozenset[str]
     label_words: frozenset[str]  # words that count as chrome in a teaser's label only ("Más noticias: ...")
+    name_labels: dict[str, tuple[str, ...]]  # a one-word label -> lexicon ids: "Source: AFP", "Tags: port, budget"
     words: dict[str, tuple[str, ...]]  # token -> ids of the packs' lexicons listing it ("en.share.lexicon"), in pack order
     prefixes: dict[str, tuple[tuple[str, str], ...]]  # a prefix's first four letters -> (prefix, id), longest first
 
@@ -208,12 +210,12 @@ class Lexicon:
 
     @functools.cached_property
     def _automaton(self):
-        """Every word of three letters or more and every prefix, found in one scan (pyahocorasick,
+        """Every word and name label of three letters or more and every prefix, found in one scan (pyahocorasick,
         C); value: (its length, whether it is a prefix). Shorter words ("ap", "vk") would match
         inside most words: they are left to the count, which sees them when a longer one opens it."""
         automaton = ahocorasick.Automaton()
-        for word in self.words:
-            if len(word) >= _SCAN_MIN_CHARS:
+        for word in (*self.words, *self.name_labels):  # a name label opens the check too ("Tagi: ...")
+            if len(word) >= _SCAN_MIN_CHARS and word not in automaton:
                 automaton.add_word(word, (len(word), False))
         for entries in self.prefixes.values():
             for prefix, _ in entries:
@@ -267,6 +269,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     function_words: set[str] = set()
     words: dict[str, list[str]] = {}
     label_words: set[str] = set()
+    name_labels: dict[str, list[str]] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
     for language in languages:
         for root in roots:
@@ -283,6 +286,11 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
                 continue
             rule_id = f"{language}.{family}.{LEXICON_RULE}"
             label_words.update(word.casefold() for word in pack.get("lexicon", {}).get("labels", ()))
+            for entry in pack.get("lexicon", {}).get("name_labels", ()):
+                if entry != entry.casefold() or not entry.strip() or " " in entry:
+                    raise ConfigError(f"{path}: lexicon name label {entry!r} is not one lowercase token")
+                if rule_id not in name_labels.setdefault(entry, []):
+                    name_labels[entry].append(rule_id)
             for entry in pack.get("lexicon", {}).get("words", ()):
                 if entry != entry.casefold() or not entry.strip() or " " in entry:
                     raise ConfigError(f"{path}: lexicon entry {entry!r} is not one lowercase token")
@@ -296,8 +304,9 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     # A word listed by a family is chrome whatever function-word list also names it.
     function_words -= words.keys()
     ordered = {key: tuple(sorted(entries, key=lambda e: -len(e[0]))) for key, entries in prefixes.items()}
-    return Lexicon(frozenset(function_words), frozenset(label_words), {word: tuple(ids) for word, ids in words.items()},
-                   ordered)
+    return Lexicon(frozenset(function_words), frozenset(label_words),
+                   {word: tuple(ids) for word, ids in name_labels.items()},
+                   {word: tuple(ids) for word, ids in words.items()}, ordered)
 
 
 def rule_family(rule_id: str) -> str:
