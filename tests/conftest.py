@@ -37,6 +37,7 @@ def lexicon(tmp_path_factory):
     (root / "consent.toml").write_text('[lexicon]\nwords = ["subscri*", "newsletter", "inbox", "©", "rights", "reserved"]\n', "utf-8")
     (root / "video.toml").write_text('[lexicon]\nwords = ["watch", "video"]\n', "utf-8")
     (root / "aggregator.toml").write_text(
-        '[lexicon]\nwords = ["source", "read", "full", "article", "published", "more"]\nlabels = ["stories"]\n', "utf-8")
+        '[lexicon]\nwords = ["source", "read", "full", "article", "published", "more"]\nlabels = ["stories", "related", "coverage"]\n'
+        'name_labels = ["sources", "tags"]\n', "utf-8")
     (root / "function_words.txt").write_text("the\non\nto\nour\nyour\nat\nus\nin\nall\n", "utf-8")
     return load_lexicon(("xx",), (str(root.parent),))

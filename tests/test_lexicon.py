@@ -3,7 +3,7 @@ the shipped ones are exercised by the golden cases through tests/test_boilerplat
 
 import pytest
 
-from cleanpipe.lexicon import lexicon_rule
+from cleanpipe.lexicon import RELATED_LIST, drop_chrome_remnants, lexicon_rule
 
 
 @pytest.mark.parametrize("line, rule", [
@@ -52,3 +52,36 @@ def test_a_chrome_label_before_a_headline_is_a_teaser(lexicon, line, rule):
 
 def test_label_words_count_only_in_a_label(lexicon):
     assert lexicon_rule("More stories", lexicon) is None  # as a line, "stories" is a word of its own
+
+
+STORY = "The harbour bridge will close for a month while engineers repair its deck, the council said on Monday."
+HEADLINES = ["Ferry timetable cut for the winter", "Lifeboat crew rescues two walkers", "New cafe opens on the quay"]
+
+
+def test_a_related_header_and_the_headlines_that_end_the_body_go(lexicon):
+    kept = [(p, i) for i, p in enumerate([STORY, "Related coverage", *HEADLINES])]
+    removed = []
+    left = drop_chrome_remnants(kept, [p for p, _ in kept], lexicon, removed)
+    assert left == kept[:1]
+    assert [(r["rule"], r["text"]) for r in removed] == [(RELATED_LIST, "Related coverage")] + [
+        (RELATED_LIST, h) for h in HEADLINES]
+
+
+def test_a_related_header_followed_by_prose_or_a_header_of_other_words_stays(lexicon):
+    for body in ([STORY, "Related coverage", HEADLINES[0], STORY], [STORY, "Key facts", *HEADLINES]):
+        kept = [(p, i) for i, p in enumerate(body)]
+        assert drop_chrome_remnants(kept, body, lexicon, []) == kept
+
+
+def test_headlines_left_under_a_header_that_went_go_with_its_rule(lexicon):
+    body = [STORY, "Read more", *HEADLINES]
+    kept = [(p, i) for i, p in enumerate(body) if i != 1]
+    removed = [{"rule": "xx.aggregator.lexicon", "text": "Read more", "para": 1}]
+    assert drop_chrome_remnants(kept, body, lexicon, removed) == kept[:1]
+    assert [r["text"] for r in removed[1:]] == HEADLINES
+
+
+def test_a_name_label_takes_a_source_or_a_list_but_not_a_sentence(lexicon):
+    assert lexicon_rule("Sources: Reuters, AFP", lexicon) == "xx.aggregator.lexicon"
+    assert lexicon_rule("Tags: harbour, bridge repairs, council", lexicon) == "xx.aggregator.lexicon"
+    assert lexicon_rule("Sources: the council said the figures were provisional and would be revised", lexicon) is None

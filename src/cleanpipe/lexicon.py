@@ -453,6 +453,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
 CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the author's e-mail address
 NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars
 COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
+RELATED_LIST = "structure.related-list"  # built in: a header of teaser label words ("Related coverage") and its headlines
 
 # A sign-up box's text before its button ("The Gazette newsletter: the day's news in your
 # inbox every morning. Sign up"): its button went as chrome, so the text, short and holding
@@ -489,7 +490,9 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
       (the neighbour's rule; a chain of them goes one by one);
     - a byline with an e-mail address and names alone (:data:`CONTACT_BYLINE`);
     - a menu row of five or more items of one or two words (:data:`NAV_ROW`);
-    - a short paragraph opening on a copyright sign (:data:`COPYRIGHT_LINE`).
+    - a short paragraph opening on a copyright sign (:data:`COPYRIGHT_LINE`);
+    - a related-stories header and the headlines under it that end the body (the header's
+      aggregator lexicon rule, or :data:`RELATED_LIST` for a header of label words alone).
 
     Args:
         kept: (paragraph left, index in ``paragraphs``) after the rules and the lexicon check.
@@ -529,7 +532,67 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
                 del left[position]
                 changed = True
                 break
-    return left
+    return _drop_tail_list(left, paragraphs, whole, lexicon, removed)
+
+
+# A related-stories block at the end: a short header with a teaser's words ("Related coverage",
+# "Gli articoli più letti di oggi") and two or more headlines under it, with no story prose
+# after them. A story's own list (bullet points under "Key facts") has no such header, and
+# a story's subheading is followed by prose.
+_LIST_HEADER_MAX_WORDS = 7
+_LIST_MIN_ITEMS = 2
+_LIST_ITEM_MAX_WORDS = 20
+_HEADLINE_ENDS = (".", "!", "?", ";", ",", ":", "…", '"', "”", "»")
+
+
+def _drop_tail_list(kept: list[tuple[str, int]], paragraphs: list[str], whole: dict[int, str], lexicon: Lexicon,
+                    removed: list[dict]) -> list[tuple[str, int]]:
+    """Remove a related-stories header and the headlines under it that end the body, if any."""
+    for start in range(len(kept) - _LIST_MIN_ITEMS - 1, -1, -1):
+        header, index = kept[start]
+        items = kept[start + 1 :]
+        if not all(_is_headline(item) for item, _ in items):
+            continue  # some story prose follows: no block ends the body here
+        rule_id = _list_header_rule(header, lexicon)
+        if rule_id is None:
+            continue
+        for paragraph, position in kept[start:]:
+            removed.append({"rule": rule_id, "text": paragraph, "para": position})
+        return kept[:start]
+    # The header may have gone already (a rule or the lexicon took "Most read"), its headlines not.
+    if len(kept) >= _LIST_MIN_ITEMS:
+        tail = len(kept)
+        while tail > 0 and _is_headline(kept[tail - 1][0]):
+            tail -= 1
+        if len(kept) - tail >= _LIST_MIN_ITEMS:
+            header_index = kept[tail][1] - 1
+            header = paragraphs[header_index] if header_index >= 0 else ""
+            rule_id = whole.get(header_index)
+            if rule_id is not None and rule_family(rule_id) == "aggregator" and _list_header_rule(header, lexicon):
+                for paragraph, position in kept[tail:]:
+                    removed.append({"rule": rule_id, "text": paragraph, "para": position})
+                return kept[:tail]
+    return kept
+
+
+def _is_headline(paragraph: str) -> bool:
+    """Headline-shaped: a few words, capitalised, not ending like a sentence or a clause."""
+    text = paragraph.strip()
+    return (0 < len(text.split()) <= _LIST_ITEM_MAX_WORDS and text[:1].isupper()
+            and not text.endswith(_HEADLINE_ENDS))
+
+
+def _list_header_rule(header: str, lexicon: Lexicon) -> str | None:
+    """The aggregator lexicon rule of a short line with a teaser's words, if it is one."""
+    text = header.strip().rstrip(":").strip()
+    words = [word.casefold() for word in _WORD_TOKEN.findall(text)]
+    if not words or len(words) > _LIST_HEADER_MAX_WORDS or text.endswith(PROSE_END) or words[0] in _ARTICLES:
+        return None
+    rule_ids = [r for word in words for r in _rules_of(word, lexicon) if rule_family(r) == "aggregator"]
+    labels = [word for word in words if word in lexicon.label_words]
+    if rule_ids:
+        return Counter(rule_ids).most_common(1)[0][0]
+    return RELATED_LIST if len(labels) >= 2 else None  # "Related coverage": two label words make a header
 
 
 def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str | None:
