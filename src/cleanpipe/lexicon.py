@@ -521,14 +521,15 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
         else:
             removed.append({"rule": rule_id, "text": paragraph, "para": index})
             whole[index] = rule_id
-    changed = True
+    consent = {index: rule for index, rule in whole.items() if rule_family(rule) == "consent"}
+    changed = bool(consent)
     while changed:  # small print in a chain ("Receba ...", "Introduza o seu e-mail", "Declaro que li ...")
         changed = False
         for position, (paragraph, index) in enumerate(left):
-            neighbour = next((whole[i] for i in (index - 1, index + 1) if rule_family(whole.get(i, "")) == "consent"), None)
+            neighbour = consent.get(index - 1) or consent.get(index + 1)
             if neighbour is not None and _is_small_print(paragraph, lexicon):
                 removed.append({"rule": neighbour, "text": paragraph, "para": index})
-                whole[index] = neighbour
+                whole[index] = consent[index] = neighbour
                 del left[position]
                 changed = True
                 break
@@ -548,30 +549,24 @@ _HEADLINE_ENDS = (".", "!", "?", ";", ",", ":", "…", '"', "”", "»")
 def _drop_tail_list(kept: list[tuple[str, int]], paragraphs: list[str], whole: dict[int, str], lexicon: Lexicon,
                     removed: list[dict]) -> list[tuple[str, int]]:
     """Remove a related-stories header and the headlines under it that end the body, if any."""
-    for start in range(len(kept) - _LIST_MIN_ITEMS - 1, -1, -1):
-        header, index = kept[start]
-        items = kept[start + 1 :]
-        if not all(_is_headline(item) for item, _ in items):
-            continue  # some story prose follows: no block ends the body here
-        rule_id = _list_header_rule(header, lexicon)
-        if rule_id is None:
-            continue
-        for paragraph, position in kept[start:]:
-            removed.append({"rule": rule_id, "text": paragraph, "para": position})
-        return kept[:start]
+    tail = len(kept)
+    while tail > 0 and _is_headline(kept[tail - 1][0]):
+        tail -= 1  # kept[tail:] are headline-shaped; a header is one of them, or the line above them ("Read more:")
+    for start in range(max(tail - 1, 0), len(kept) - _LIST_MIN_ITEMS):
+        rule_id = _list_header_rule(kept[start][0], lexicon)
+        if rule_id is not None:
+            for paragraph, position in kept[start:]:
+                removed.append({"rule": rule_id, "text": paragraph, "para": position})
+            return kept[:start]
     # The header may have gone already (a rule or the lexicon took "Most read"), its headlines not.
-    if len(kept) >= _LIST_MIN_ITEMS:
-        tail = len(kept)
-        while tail > 0 and _is_headline(kept[tail - 1][0]):
-            tail -= 1
-        if len(kept) - tail >= _LIST_MIN_ITEMS:
-            header_index = kept[tail][1] - 1
-            header = paragraphs[header_index] if header_index >= 0 else ""
-            rule_id = whole.get(header_index)
-            if rule_id is not None and rule_family(rule_id) == "aggregator" and _list_header_rule(header, lexicon):
-                for paragraph, position in kept[tail:]:
-                    removed.append({"rule": rule_id, "text": paragraph, "para": position})
-                return kept[:tail]
+    if len(kept) - tail >= _LIST_MIN_ITEMS:
+        header_index = kept[tail][1] - 1
+        rule_id = whole.get(header_index)
+        if (rule_id is not None and rule_family(rule_id) == "aggregator"
+                and _list_header_rule(paragraphs[header_index], lexicon)):
+            for paragraph, position in kept[tail:]:
+                removed.append({"rule": rule_id, "text": paragraph, "para": position})
+            return kept[:tail]
     return kept
 
 
