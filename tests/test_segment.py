@@ -1,7 +1,7 @@
 import pytest
 
 from cleanpipe.document import Document
-from cleanpipe.segment import sentence_starts, split_paragraphs
+from cleanpipe.segment import is_byline, sentence_starts, split_paragraphs
 
 
 def test_plain_text_scrape_gives_first_line_to_title():
@@ -43,3 +43,15 @@ def test_folding_only_what_changes_gives_the_same_text(text):
 def test_sentence_starts(paragraph, sentences):
     starts = sentence_starts(paragraph)
     assert [paragraph[a:b].strip() for a, b in zip(starts, starts[1:] + [len(paragraph)])] == sentences
+
+
+@pytest.mark.parametrize("line", ["By Priya Nandakumar, News Editor", "Escrito por Lucía Benavente", "di Giulia Ferraresi",
+                                  "Автор: Ірина Гнатюк", "Von Anna Weber"])
+def test_a_byline_is_recognised(line):
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize("line", ["By the end of the week the bridge had reopened", "Door de regen",
+                                  "Von Anna Weber | anna.weber@example.de", "By", "Written by hand"])
+def test_a_sentence_or_a_contact_line_is_no_byline(line):
+    assert not is_byline(line)

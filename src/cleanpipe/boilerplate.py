@@ -7,7 +7,7 @@ from collections import Counter
 from cleanpipe.document import Document
 from cleanpipe.lexicon import cut_by_lexicon, drop_chrome_remnants
 from cleanpipe.rules import Lexicon, Rule, rule_index
-from cleanpipe.segment import PROSE_END, QUOTES, sentence_starts
+from cleanpipe.segment import PROSE_END, QUOTES, is_byline, sentence_starts
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
 MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
@@ -241,9 +241,6 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.
 _HEADLINE_MIN_WORDS, _HEADLINE_MAX_WORDS = 3, 20  # "Watch: flood water pours through high street" has 7
 _HEADLINE_MAX_CHARS = 160
-# First words of a byline or a dateline ("By Jane Smith", "Von Anna Weber"): they stand where a
-# video title does, but they name who wrote the story, and gold sets keep them.
-_BYLINE_WORDS = frozenset({"by", "von", "par", "por", "di", "door", "przez", "od", "автор", "автор:", "від"})
 
 
 def _drop_head_headlines(kept: list[tuple[str, int]], head_window: int, removed: list[dict]) -> None:
@@ -271,7 +268,7 @@ def _is_second_headline(paragraph: str) -> bool:
     return (_HEADLINE_MIN_WORDS <= len(words) <= _HEADLINE_MAX_WORDS and len(paragraph) <= _HEADLINE_MAX_CHARS
             and (paragraph[0].isupper() or paragraph[0].isdigit())
             and not paragraph.endswith(_SENTENCE_END)
-            and words[0].casefold() not in _BYLINE_WORDS)
+            and not is_byline(paragraph))  # it stands where a video title does, but names who wrote the story
 
 
 # Metadata that leaks into the text as a paragraph of its own: no article prints these alone.

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cleanpipe.segment import SENTENCE_ENDS
+from cleanpipe.segment import SENTENCE_ENDS, is_byline
 
 SOURCE_REPEAT = "structure.source-repeat"
 
@@ -180,8 +180,8 @@ class Repeated:
         return key in self.paragraphs or key in self.lines
 
     def takes(self, key: int, paragraph: str) -> bool:
-        """Whether the paragraph with this key goes."""
-        return key in self.paragraphs or (key in self.lines and is_line(paragraph))
+        """Whether the paragraph with this key goes (never a byline: the same author signs many stories)."""
+        return (key in self.paragraphs or (key in self.lines and is_line(paragraph))) and not is_byline(paragraph)
 
 
 # A line, not a sentence: it does not end like one ("Partager sur Facebook Twitter WhatsApp",

@@ -79,3 +79,27 @@ def sentence_starts(paragraph: str, merge_labels: bool = True) -> list[int]:
             if not DOTTED_LABEL.fullmatch(paragraph[starts[-1]:m.end()].strip()):
                 starts.append(m.end())
     return starts
+
+
+# A byline names who wrote the story ("By Jane Smith, News Editor", "Escrito por Lucía
+# Benavente", "Автор: Ірина Гнатюк"): gold sets keep it, so no check that takes short or
+# repeated lines may take it. One with an e-mail address is a contact line, not this.
+BYLINE_OPENINGS = frozenset({"by", "von", "par", "por", "di", "door", "przez", "od", "автор", "від"})
+BYLINE_TWO_WORD_OPENINGS = frozenset({("written", "by"), ("escrito", "por"), ("texto", "de"), ("texte", "de"),
+                                      ("testo", "di"), ("geschrieben", "von"), ("geschreven", "door")})
+_BYLINE_MAX_WORDS = 10
+
+
+def is_byline(paragraph: str) -> bool:
+    """A short line opening on "By", "Von", "Escrito por", "Автор:" ... and a capitalised name."""
+    words = paragraph.split()
+    if not 2 <= len(words) <= _BYLINE_MAX_WORDS or "@" in paragraph:
+        return False
+    first = words[0].rstrip(":").casefold()
+    if first in BYLINE_OPENINGS:
+        name = words[1]
+    elif len(words) >= 3 and (first, words[1].rstrip(":").casefold()) in BYLINE_TWO_WORD_OPENINGS:
+        name = words[2]
+    else:
+        return False
+    return name[:1].isupper()
