@@ -270,6 +270,7 @@ LABELLED_SETS = {  # name -> folder holding raw/ and gold.jsonl
     "second tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset2",
     "third tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset3",
     "fourth tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset4",
+    "fifth tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset5",
     "held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout",
 }
 EVAL_MEASURES = ("content_recall", "boilerplate_removed", "traps_kept", "exact_documents",
