@@ -451,7 +451,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
 # --- what chrome leaves behind -------------------------------------------------------------
 
 CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the author's e-mail address
-NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars
+NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars or dots
 COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
 RELATED_LIST = "structure.related-list"  # built in: a header of teaser label words ("Related coverage") and its headlines
 
@@ -462,18 +462,20 @@ RELATED_LIST = "structure.related-list"  # built in: a header of teaser label wo
 _PROMO_MAX_WORDS = 20
 # The small print beside a sign-up or consent box ("Your data will be processed under our
 # privacy policy. You can unsubscribe at any time.") is a paragraph of its own, as dense in
-# consent words as a sign-up line: three of them and at most three other words each, or two
+# consent words as a sign-up line: three of them and at most two other words each, or two
 # with fewer others ("Enter your e-mail address"). A story sentence beside a banner has more
 # words of its own: "Users can now refuse all cookies with a single click, the data
 # protection authority said" (1 to 10), "De gemeenteraad besloot de brug een maand te
-# sluiten" (2 to 5: "maand" and "sluiten" are a paywall's and a banner's words too); one
+# sluiten" (2 to 5: "maand" and "sluiten" are a paywall's and a banner's words too), "Prezes
+# Urzędu Ochrony Danych Osobowych nałożył kary na ... pliki cookies" (4 to 9); one
 # dense in them opens on its subject, as a statement does (see _STATEMENT_OPENINGS).
 _SMALL_PRINT_MIN_HITS = 3
-_SMALL_PRINT_UNKNOWN_PER_HIT = 3
+_SMALL_PRINT_UNKNOWN_PER_HIT = 2
 _SMALL_PRINT_SHORT_HITS = 2
 _CONTACT_MAX_WORDS = 12  # "Von Katrin Oelschläger | k.oelschlaeger@example.de", "Kirsty Vane, Local Democracy Reporter | ..."
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS = 5, 2  # "Inicio | Provincia | Sucesos | Deportes | Cultura"
+_NAV_ROW_SEPARATORS = ("|", "·", "•")  # "Markets · Companies · Commodities · Economy · Opinion"
 # No story paragraph opens on a copyright sign; a footer does, with the outlet's name in any
 # form ("© «Подільська хвиля», 2024", "© Le Courrier – Mentions légales – Gestion des cookies").
 _COPYRIGHT_OPENINGS = ("©", "ⓒ")  # not "(c)": the third item of a list ("(c) Applicants must live in the borough.")
@@ -489,7 +491,7 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
     - small print dense in consent words beside a paragraph that consent chrome took whole
       (the neighbour's rule; a chain of them goes one by one);
     - a byline with an e-mail address and names alone (:data:`CONTACT_BYLINE`);
-    - a menu row of five or more items of one or two words (:data:`NAV_ROW`);
+    - a menu row of five or more items of one or two words between bars or dots (:data:`NAV_ROW`);
     - a short paragraph opening on a copyright sign (:data:`COPYRIGHT_LINE`);
     - a related-stories header and the headlines under it that end the body (the header's
       aggregator lexicon rule, or :data:`RELATED_LIST` for a header of label words alone).
@@ -602,8 +604,9 @@ def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str 
             return CONTACT_BYLINE
     if paragraph.lstrip().startswith(_COPYRIGHT_OPENINGS) and len(paragraph.split()) <= _COPYRIGHT_MAX_WORDS:
         return COPYRIGHT_LINE
-    if "|" in paragraph:
-        items = [item.strip() for item in paragraph.split("|")]
+    separator = next((mark for mark in _NAV_ROW_SEPARATORS if mark in paragraph), None)
+    if separator is not None:
+        items = [item.strip() for item in paragraph.split(separator)]
         if len(items) >= _NAV_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _NAV_ROW_MAX_ITEM_WORDS for item in items):
             return NAV_ROW
     return None
