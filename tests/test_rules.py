@@ -166,3 +166,9 @@ def test_a_malformed_name_label_fails_with_the_file_named(tmp_path):
     write_pack(tmp_path, "xx", "aggregator", '[lexicon]\nname_labels = ["Source"]\n')
     with pytest.raises(ConfigError, match="aggregator.toml: lexicon name label 'Source'"):
         load_lexicon(("xx",), (str(tmp_path),))
+
+
+def test_call_to_action_verbs_load_with_their_pack(tmp_path):
+    write_pack(tmp_path, "xx", "consent", '[lexicon]\nwords = ["app"]\ncta_verbs = ["download"]\n')
+    lexicon = load_lexicon(("xx",), (str(tmp_path),))
+    assert lexicon.cta_verbs == {"download": ("xx.consent.lexicon",)} and lexicon.rule_of("download") is None

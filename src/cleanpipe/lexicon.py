@@ -597,6 +597,9 @@ def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str 
     if (end_cut is not None and rule_family(end_cut) == "consent" and len(paragraph.split()) <= _PROMO_MAX_WORDS
             and _consent_words(paragraph, lexicon)):
         return end_cut
+    promo = _call_to_action(paragraph, lexicon)
+    if promo is not None:
+        return promo
     if "@" in paragraph and len(paragraph.split()) <= _CONTACT_MAX_WORDS:
         email = _EMAIL.search(paragraph)
         rest = _EMAIL.sub(" ", paragraph) if email else ""
@@ -609,6 +612,32 @@ def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str 
         items = [item.strip() for item in paragraph.split(separator)]
         if len(items) >= _NAV_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _NAV_ROW_MAX_ITEM_WORDS for item in items):
             return NAV_ROW
+    return None
+
+
+# A promo tells the reader what to do: a clause opens on an imperative ("Download the Gazette
+# app for alerts", "Never miss an update – get our app", "Scarica da App Store") in a short
+# paragraph holding a consent word besides (the app, the newsletter, the account). A story
+# reports: its clauses open on a subject, and an imperative in it stands in a quotation. The
+# verbs are data (``[lexicon] cta_verbs``), chosen so that none is also a noun that opens a
+# sentence ("Support for the plan ...", "Laden", "Spenden", "Steun") nor a service story's
+# advice ("Register for the vaccine by email or by phone", "Inscrivez-vous sur les listes
+# électorales"): downloading, installing, subscribing, donating, turning an ad blocker off.
+_CTA_MAX_WORDS = 35
+_CLAUSE_START = re.compile(r"(?:^|[.!?]\s+|\s[–—-]\s+|:\s+)[¡¿(]?([^\W\d_][\w'’-]*)")
+
+
+def _call_to_action(paragraph: str, lexicon: Lexicon) -> str | None:
+    """The consent rule of a short promo with a clause opening on a call-to-action verb, if it is one."""
+    if not lexicon.cta_verbs or len(paragraph.split()) > _CTA_MAX_WORDS:
+        return None
+    if not QUOTES.isdisjoint(paragraph):
+        return None  # reported speech: "Subscribe and save," the ad said
+    text = paragraph
+    for match in _CLAUSE_START.finditer(text):
+        rule_ids = lexicon.cta_verbs.get(match.group(1).casefold())
+        if rule_ids and _consent_words(text[:match.start(1)] + text[match.end(1):], lexicon):
+            return rule_ids[0]
     return None
 
 

@@ -35,6 +35,7 @@ words is this family's junk, whatever its exact wording::
     words = ["share", "facebook", "subscri*"]   # lowercase tokens; "x*" is a prefix
     labels = ["news"]                           # chrome only in a label before a headline ("More news: ...")
     name_labels = ["source", "tags"]            # alone before a colon, names or a list after it: "Source: AFP"
+    cta_verbs = ["download", "subscribe"]       # an imperative opening a clause: "Download our app for ..."
 
 and ``rules/<language>/function_words.txt`` lists the language's articles, prepositions,
 pronouns and conjunctions (one a line, ``#`` comments), which the check ignores.
@@ -193,6 +194,7 @@ class Lexicon:
     function_words: frozenset[str]
     label_words: frozenset[str]  # words that count as chrome in a teaser's label only ("Más noticias: ...")
     name_labels: dict[str, tuple[str, ...]]  # a one-word label -> lexicon ids: "Source: AFP", "Tags: port, budget"
+    cta_verbs: dict[str, tuple[str, ...]]  # an imperative that opens a call to action -> lexicon ids: "Download ..."
     words: dict[str, tuple[str, ...]]  # token -> ids of the packs' lexicons listing it ("en.share.lexicon"), in pack order
     prefixes: dict[str, tuple[tuple[str, str], ...]]  # a prefix's first four letters -> (prefix, id), longest first
 
@@ -270,6 +272,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     words: dict[str, list[str]] = {}
     label_words: set[str] = set()
     name_labels: dict[str, list[str]] = {}
+    cta_verbs: dict[str, list[str]] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
     for language in languages:
         for root in roots:
@@ -286,11 +289,12 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
                 continue
             rule_id = f"{language}.{family}.{LEXICON_RULE}"
             label_words.update(word.casefold() for word in pack.get("lexicon", {}).get("labels", ()))
-            for entry in pack.get("lexicon", {}).get("name_labels", ()):
-                if entry != entry.casefold() or not entry.strip() or " " in entry:
-                    raise ConfigError(f"{path}: lexicon name label {entry!r} is not one lowercase token")
-                if rule_id not in name_labels.setdefault(entry, []):
-                    name_labels[entry].append(rule_id)
+            for key, listed, what in (("name_labels", name_labels, "name label"), ("cta_verbs", cta_verbs, "call-to-action verb")):
+                for entry in pack.get("lexicon", {}).get(key, ()):
+                    if entry != entry.casefold() or not entry.strip() or " " in entry:
+                        raise ConfigError(f"{path}: lexicon {what} {entry!r} is not one lowercase token")
+                    if rule_id not in listed.setdefault(entry, []):
+                        listed[entry].append(rule_id)
             for entry in pack.get("lexicon", {}).get("words", ()):
                 if entry != entry.casefold() or not entry.strip() or " " in entry:
                     raise ConfigError(f"{path}: lexicon entry {entry!r} is not one lowercase token")
@@ -306,6 +310,7 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     ordered = {key: tuple(sorted(entries, key=lambda e: -len(e[0]))) for key, entries in prefixes.items()}
     return Lexicon(frozenset(function_words), frozenset(label_words),
                    {word: tuple(ids) for word, ids in name_labels.items()},
+                   {word: tuple(ids) for word, ids in cta_verbs.items()},
                    {word: tuple(ids) for word, ids in words.items()}, ordered)
 
 
