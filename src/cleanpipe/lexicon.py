@@ -294,9 +294,10 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     if not chrome and not signed:
         return paragraph
     if (len(chrome) == 1 and not signed and not chrome[0][1] and _BUTTON_REACH <= chrome[0][0] < len(paragraph) - _BUTTON_REACH
-            and not any(mark in paragraph for mark in ":|·•")):
+            and not any(mark in paragraph for mark in ":|·•") and paragraph[chrome[0][0] - 1] not in _GLUE_MARKS):
         # One chrome word, no label, no sign, no capitals: only a button glued on at either
-        # end could go ("... beide markten bevallen. Delen"), and this one stands inside.
+        # end could go ("... beide markten bevallen. Delen"), or one run onto a sentence's end
+        # with no space ("... hotline.Tweet Further ..."); this one stands inside.
         return paragraph
     # Chrome glued on with its break lost: a whole sentence of it ("... beide markten bevallen.
     # Lees het volledige artikel op rivierenkoerier.nl", "Jetzt Newsletter abonnieren! Die
@@ -329,6 +330,9 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
                 continue
         opening = _WORD_TOKEN.search(paragraph, start)
         if opening is not None and first < last and positions[first] == opening.start():
+            if start and not paragraph[start - 1].isspace():
+                sentence, head_cut = _cut_glued_button(sentence, lexicon, index, removed)
+                cut = cut or head_cut
             sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed)
             cut = cut or head_cut
         if any(shouted for _, shouted in chrome[first:last]):
@@ -413,6 +417,24 @@ def _all_chrome(text: str, lexicon: Lexicon) -> str | None:
 
 
 _GLUED_HEAD_MIN_REST_WORDS = 6  # what follows a glued head is a sentence of the story
+_GLUE_MARKS = frozenset(".!?")  # a word right after one of these, with no space, was run on from another element
+
+
+def _cut_glued_button(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
+    """Cut a one- or two-word share button run onto the sentence before with no space ("...
+    hotline.Tweet Further strong winds are forecast"): the scraper joined two elements; the
+    story resumes at the next capitalised word. Other families' words open headlines and
+    names too ("Video Games maker Ubisoft ...")."""
+    matches = list(_WORD_TOKEN.finditer(sentence))
+    for size in (1, 2):
+        if len(matches) - size < _GLUED_HEAD_MIN_REST_WORDS or not matches[size].group()[0].isupper():
+            continue
+        opening = sentence[: matches[size].start()].strip()
+        rule_id = lexicon_rule(opening, lexicon)
+        if rule_id is not None and rule_family(rule_id) == "share":  # "Tweet", "Delen"; not "Video Games maker ..."
+            removed.append({"rule": rule_id, "text": opening, "para": index})
+            return sentence[matches[size].start():], True
+    return sentence, False
 
 
 def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
