@@ -272,6 +272,7 @@ LABELLED_SETS = {  # name -> folder holding raw/ and gold.jsonl
     "fourth tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset4",
     "fifth tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset5",
     "held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout",
+    "second held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout2",
 }
 EVAL_MEASURES = ("content_recall", "boilerplate_removed", "traps_kept", "exact_documents",
                  "boilerplate_only_rejected", "language_accuracy")
