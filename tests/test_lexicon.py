@@ -85,3 +85,7 @@ def test_a_name_label_takes_a_source_or_a_list_but_not_a_sentence(lexicon):
     assert lexicon_rule("Sources: Reuters, AFP", lexicon) == "xx.aggregator.lexicon"
     assert lexicon_rule("Tags: harbour, bridge repairs, council", lexicon) == "xx.aggregator.lexicon"
     assert lexicon_rule("Sources: the council said the figures were provisional and would be revised", lexicon) is None
+
+
+def test_a_name_label_list_holds_short_tags_only(lexicon):
+    assert lexicon_rule("Tags: harbour repairs begin next week in the old town, council", lexicon) is None

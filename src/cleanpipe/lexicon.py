@@ -248,7 +248,7 @@ def _labelled_teaser(text: str, lexicon: Lexicon, glued: bool = False) -> str | 
 
 _NAME_LABEL_MAX_WORDS = 4  # "Source: AFP", "Fonte: agenzie", "Джерело: Сосновицька міська рада"
 _LIST_SEPARATOR = re.compile(r"\s*[,;·|•]\s*")
-_LIST_ITEM_MAX_WORDS = 4  # "Tags: harbour, council budget, Ashford": a tag is a word or a short name
+_TAG_MAX_WORDS = 4  # "Tags: harbour, council budget, Ashford": a tag is a word or a short name
 
 
 def _names_or_list(text: str, lexicon: Lexicon, short: bool = True) -> bool:
@@ -260,7 +260,7 @@ def _names_or_list(text: str, lexicon: Lexicon, short: bool = True) -> bool:
     if short and len(words) <= _NAME_LABEL_MAX_WORDS and lexicon.function_words.isdisjoint(words) or _names_only(text, lexicon):
         return True
     items = _LIST_SEPARATOR.split(text)
-    return len(items) >= 2 and all(0 < len(item.split()) <= _LIST_ITEM_MAX_WORDS for item in items)
+    return len(items) >= 2 and all(0 < len(item.split()) <= _TAG_MAX_WORDS for item in items)
 
 
 def _names_only(text: str, lexicon: Lexicon) -> bool:
@@ -566,7 +566,7 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
 # a story's subheading is followed by prose.
 _LIST_HEADER_MAX_WORDS = 7
 _LIST_MIN_ITEMS = 2
-_LIST_ITEM_MAX_WORDS = 20
+_LIST_HEADLINE_MAX_WORDS = 20
 _HEADLINE_ENDS = (".", "!", "?", ";", ",", ":", "…", '"', "”", "»")
 
 
@@ -597,7 +597,7 @@ def _drop_tail_list(kept: list[tuple[str, int]], paragraphs: list[str], whole: d
 def _is_headline(paragraph: str) -> bool:
     """Headline-shaped: a few words, capitalised, not ending like a sentence or a clause."""
     text = paragraph.strip()
-    return (0 < len(text.split()) <= _LIST_ITEM_MAX_WORDS and text[:1].isupper()
+    return (0 < len(text.split()) <= _LIST_HEADLINE_MAX_WORDS and text[:1].isupper()
             and not text.endswith(_HEADLINE_ENDS))
 
 
