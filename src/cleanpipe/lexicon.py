@@ -508,8 +508,10 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
                          removed: list[dict]) -> list[tuple[str, int]]:
     """Remove what the rules and the lexicon left of a chrome block, and chrome no word names.
 
-    - a short promo that kept a chrome word after its consent button was cut off its end
+    - a short promo that kept a consent word after its consent button was cut off its end
       (the button's rule);
+    - a short promo with a clause opening on a call-to-action verb and another consent word
+      ("Never miss an update – download the Gazette app"; the verb's consent rule);
     - small print dense in consent words beside a paragraph that consent chrome took whole
       (the neighbour's rule; a chain of them goes one by one);
     - a byline with an e-mail address and names alone (:data:`CONTACT_BYLINE`);
