@@ -53,3 +53,13 @@ def test_no_file_is_left_for_no_records_when_empty_files_are_not_kept(tmp_path):
     assert write_jsonl(tmp_path / "a.jsonl", iter(()), keep_empty=False) == 0
     assert write_jsonl(tmp_path / "b.jsonl", iter(())) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.jsonl"]
+
+
+def test_a_failing_producer_leaves_no_temporary_file(tmp_path):
+    def records():
+        yield {"n": 1}
+        raise ValueError("the raw file vanished")
+
+    with pytest.raises(ValueError):
+        write_jsonl(tmp_path / "part.jsonl", records())
+    assert list(tmp_path.iterdir()) == []

@@ -43,7 +43,7 @@ from cleanpipe.config import Config
 from cleanpipe.dedupe import DuplicateIndex, fingerprint
 from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
-from cleanpipe.pipeline import Batch, body_problem, build_stages, clean_documents, rules_for, split_batches
+from cleanpipe.pipeline import Batch, body_problem, build_stages, iter_articles, rules_for, split_batches
 from cleanpipe.repeats import SOURCE_REPEAT, RepeatCounts, group_key, paragraph_keys, source_group, strip_repeats
 from cleanpipe.progress import Progress
 from cleanpipe.read import discover, read_inputs
@@ -250,21 +250,31 @@ def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch
         repeat_keys.append(paragraph_keys(group, doc.paragraphs))
         origins.append(doc.origins or list(range(len(doc.paragraphs))))
 
-    articles, rejects = clean_documents(items, build_stages(config), stats, on_article=paragraph_keys_of)
-    started = time.perf_counter()
-    fingerprints = [fingerprint(a["text"], config.minhash_perm, config.shingle_words) for a in articles]
-    keys = [key for key, _ in fingerprints]
-    sigs = np.array([sig for _, sig in fingerprints],
-                    dtype=np.uint32).reshape(-1, config.minhash_perm)
-    stats.stage_seconds["dedupe-signature"] += time.perf_counter() - started
+    rejects: list[dict] = []
+    keys, signatures, ids = [], [], []
+
+    def fingerprinted(records: Iterator[dict]) -> Iterator[dict]:
+        """Each article record as it is cleaned, its duplicate fingerprint taken on the way."""
+        for record in records:
+            started = time.perf_counter()
+            key, signature = fingerprint(record["text"], config.minhash_perm, config.shingle_words)
+            stats.stage_seconds["dedupe-signature"] += time.perf_counter() - started
+            keys.append(key)
+            signatures.append(signature)
+            ids.append(record["id"])
+            yield record
+
     stem = stage_dir / f"part-{batch.index:05d}"
-    write_jsonl(stem.with_suffix(".articles.jsonl"), articles)
+    # Articles go to the staged part as they are cleaned: a batch is never held whole.
+    articles = iter_articles(items, build_stages(config), stats, rejects, on_article=paragraph_keys_of)
+    write_jsonl(stem.with_suffix(".articles.jsonl"), fingerprinted(articles))
     write_jsonl(stem.with_suffix(".rejects.jsonl"), rejects)
+    sigs = np.array(signatures, dtype=np.uint32).reshape(-1, config.minhash_perm)
     try:
         tmp = stem.with_suffix(".sigs.npz.tmp")
         with open(tmp, "wb") as handle:
             np.savez(handle, keys=np.array(keys, dtype=str), sigs=sigs,
-                     ids=np.array([a["id"] for a in articles], dtype=str),
+                     ids=np.array(ids, dtype=str),
                      groups=np.array(groups, dtype=np.int64),
                      counts=np.array([len(k) for k in repeat_keys], dtype=np.int64),
                      paragraph_keys=np.array([k for ks in repeat_keys for k in ks], dtype=np.int64),

@@ -8,7 +8,7 @@ folders (ledger, staging, commit) are in :mod:`cleanpipe.ingest`.
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -133,7 +133,18 @@ def clean_documents(items: Iterable[Document | Reject], stages: list[Stage], sta
     ``internal_error`` reject, so one bad document never stops the batch. ``on_article``,
     if given, sees each finished document before it becomes a record.
     """
-    articles, rejects = [], []
+    rejects: list[dict] = []
+    articles = list(iter_articles(items, stages, stats, rejects, on_article))
+    return articles, rejects
+
+
+def iter_articles(items: Iterable[Document | Reject], stages: list[Stage], stats: Stats, rejects: list[dict],
+                  on_article: Callable[[Document], None] | None = None) -> Iterator[dict]:
+    """:func:`clean_documents` as a stream: yield each article record as it is finished.
+
+    Reject records (a few hundred bytes each) are appended to ``rejects``; articles are
+    never held, so a batch of any size is cleaned in the memory of one document.
+    """
     clock = time.perf_counter
     for item in items:
         stats.inputs += 1
@@ -164,8 +175,7 @@ def clean_documents(items: Iterable[Document | Reject], stages: list[Stage], sta
             stats.removals[removal["rule"]] += 1
         if on_article is not None:
             on_article(doc)
-        articles.append(doc.to_record())
-    return articles, rejects
+        yield doc.to_record()
 
 
 # --- batches -----------------------------------------------------------------------

@@ -43,6 +43,9 @@ def write_jsonl(path: str | Path, records: Iterable[dict | bytes], keep_empty: b
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise RetryIO(f"writing {path}: {exc}") from exc
+    except BaseException:  # the records' own producer failed (a raw file became unreadable): leave nothing
+        tmp.unlink(missing_ok=True)
+        raise
     return count
 
 
