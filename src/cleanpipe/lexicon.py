@@ -101,11 +101,11 @@ _LINK_ROW = re.compile(r"\s+[|·•]\s+")
 _LINK_ROW_MIN_ITEMS, _LINK_ROW_MAX_ITEM_WORDS = 3, 4
 
 
-def _is_link_row(text: str) -> bool:
+def _is_link_row(text: str, min_items: int = _LINK_ROW_MIN_ITEMS, max_item_words: int = _LINK_ROW_MAX_ITEM_WORDS) -> bool:
     """Three or more short items between bars or dots: a footer's or a menu's links
     ("Regulamin | Polityka prywatności | Kontakt | Reklama")."""
     items = _LINK_ROW.split(text.strip())
-    return len(items) >= _LINK_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _LINK_ROW_MAX_ITEM_WORDS for item in items)
+    return len(items) >= min_items and all(0 < len(item.split()) <= max_item_words for item in items)
 
 
 def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int] | None:
@@ -496,8 +496,9 @@ _SMALL_PRINT_UNKNOWN_PER_HIT = 2
 _SMALL_PRINT_SHORT_HITS = 2
 _CONTACT_MAX_WORDS = 12  # "Von Katrin Oelschläger | k.oelschlaeger@example.de", "Kirsty Vane, Local Democracy Reporter | ..."
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS = 5, 2  # "Inicio | Provincia | Sucesos | Deportes | Cultura"
-_NAV_ROW_SEPARATORS = ("|", "·", "•")  # "Markets · Companies · Commodities · Economy · Opinion"
+# A link row with no chrome word in it is a menu when it is longer and its items shorter
+# ("Inicio | Provincia | Sucesos | Deportes | Cultura", "Markets · Companies · Economy · ...").
+_NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS = 5, 2
 # No story paragraph opens on a copyright sign; a footer does, with the outlet's name in any
 # form ("© «Подільська хвиля», 2024", "© Le Courrier – Mentions légales – Gestion des cookies").
 _COPYRIGHT_OPENINGS = ("©", "ⓒ")  # not "(c)": the third item of a list ("(c) Applicants must live in the borough.")
@@ -631,11 +632,8 @@ def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str 
             return CONTACT_BYLINE
     if paragraph.lstrip().startswith(_COPYRIGHT_OPENINGS) and len(paragraph.split()) <= _COPYRIGHT_MAX_WORDS:
         return COPYRIGHT_LINE
-    separator = next((mark for mark in _NAV_ROW_SEPARATORS if mark in paragraph), None)
-    if separator is not None:
-        items = [item.strip() for item in paragraph.split(separator)]
-        if len(items) >= _NAV_ROW_MIN_ITEMS and all(0 < len(item.split()) <= _NAV_ROW_MAX_ITEM_WORDS for item in items):
-            return NAV_ROW
+    if _is_link_row(paragraph, _NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS):
+        return NAV_ROW
     return None
 
 
