@@ -25,6 +25,7 @@ pulled first and published at the end, HEAD last (:mod:`cleanpipe.storage`).
 """
 
 import fcntl
+import math
 import os
 import shutil
 import time
@@ -337,7 +338,7 @@ def commit_run(clean_dir: str | Path, plan: Plan, stats: Stats, config: Config, 
     }
     summary["docs_per_second"] = round(summary_stats.inputs / seconds, 1) if seconds > 0 else None
     # Wall clock, so that whoever started the process can tell start-up and exit from the run itself.
-    summary["finished_at"] = round(time.time(), 3)
+    summary["finished_at"] = math.floor(time.time() * 1000) / 1000  # to the ms, never later than now
     write_json(clean / RUNS_DIR / f"{run_id}.json", summary)
     return summary
 
