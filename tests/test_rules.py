@@ -7,7 +7,7 @@ import pytest
 
 from cleanpipe.config import Config
 from cleanpipe.errors import ConfigError
-from cleanpipe.rules import load_lexicon, load_rules, rule_family, rule_index
+from cleanpipe.rules import load_lexicon, load_rules, rule_family, rule_index, rule_language
 
 from conftest import TESTS
 
@@ -69,6 +69,11 @@ def test_duplicate_ids_are_refused(tmp_path):
 def test_rule_family():
     assert rule_family("en.video.title-says") == "video"
     assert rule_family("structure.title-repeat") == "structure"
+
+
+def test_rule_language():
+    assert rule_language("pt.consent.lexicon") == "pt"
+    assert rule_language("structure.title-repeat") is None
 
 
 def test_disabled_families_are_left_out_and_must_exist():

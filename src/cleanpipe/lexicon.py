@@ -12,7 +12,7 @@ import bisect
 import re
 from collections import Counter
 
-from cleanpipe.rules import Lexicon, rule_family
+from cleanpipe.rules import Lexicon, rule_family, rule_language
 from cleanpipe.segment import DOTTED_LABEL, PROSE_END, QUOTES, sentence_starts
 
 # The lexicon check: a short paragraph made of little but chrome words is chrome, whatever its
@@ -294,7 +294,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     if not chrome and not signed:
         return paragraph
     if (len(chrome) == 1 and not signed and not chrome[0][1] and _BUTTON_REACH <= chrome[0][0] < len(paragraph) - _BUTTON_REACH
-            and not any(mark in paragraph for mark in ":|·•") and paragraph[chrome[0][0] - 1] not in _GLUE_MARKS):
+            and not any(mark in paragraph for mark in ":|·•") and paragraph[chrome[0][0] - 1] not in _GLUE_MARKS
+            and not _opens_call_to_action(paragraph, chrome[0][0], lexicon)):
         # One chrome word, no label, no sign, no capitals: only a button glued on at either
         # end could go ("... beide markten bevallen. Delen"), or one run onto a sentence's end
         # with no space ("... hotline.Tweet Further ..."); this one stands inside.
@@ -320,10 +321,16 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
             pieces.append(sentence)
             continue
         if len(starts) > 1:
+            glued = start > 0 and not paragraph[start - 1].isspace()
             if sentence.endswith(_FULL_STOP_END):
-                rule_id = _all_chrome(sentence, lexicon) if count >= _GLUED_TAIL_MIN_HITS else None
+                # Run on with no space, the sentence was another element's: chrome words and names alone make it chrome
+                min_hits = 1 if glued else _GLUED_TAIL_MIN_HITS
+                rule_id = _all_chrome(sentence, lexicon, min_hits) if count >= min_hits else None
             else:
                 rule_id = lexicon_rule(sentence, lexicon) if _may_be_chrome(sentence, count) else None
+            if (rule_id is None and (start == 0 or end == len(paragraph))
+                    and len(paragraph.split()) - len(sentence.split()) >= _EDGE_CTA_MIN_REST_WORDS):
+                rule_id = _edge_call_to_action(sentence, lexicon, glued)
             if rule_id is not None:
                 removed.append({"rule": rule_id, "text": sentence, "para": index})
                 cut = True
@@ -359,7 +366,7 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
             break
         if not paragraph[start - 1 : start].isspace() or len(paragraph[:start].split()) < _CREDIT_TAIL_MIN_WORDS:
             continue
-        rule_id = _labelled_teaser(paragraph[start:], lexicon)
+        rule_id = _labelled_teaser(paragraph[start:], lexicon) or _unlabelled_credit(paragraph[start:], lexicon)
         if rule_id is not None and rule_family(rule_id) == "credit":
             # "Credit foto: Cronache Flash": a label word just before joins the credit
             before = paragraph[:start].rstrip()
@@ -367,6 +374,58 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
             if opening is not None and opening.end() == len(before) and _labelled_teaser(paragraph[opening.start():], lexicon):
                 start = opening.start()
             return start, rule_id
+    return None
+
+
+# A call to action run onto a story paragraph's first or last sentence ("... a technical
+# fault. Bekijk hieronder de beelden van de brand.", "Hazte socio desde 1 euro al mes. El
+# Ayuntamiento ...", "... gminy.Wesprzyj Radio Brzezina"): a short sentence opening on an
+# imperative of ``[lexicon] cta_verbs`` with a chrome word besides, or names alone, or run
+# on with no space. A story sentence opening on such a verb stands inside a quotation, and
+# one of service advice holds no chrome word ("Watch out for black ice on rural roads.",
+# "Download the application form from the council website and post it by Friday.").
+_EDGE_CTA_MAX_WORDS = 12
+# What the call to action was run onto is story prose; a shorter rest is a headline with its
+# player's label ("Kierowcy o korkach na objeździe. Zobacz relację"), a line the checks for
+# headlines and players take whole.
+_EDGE_CTA_MIN_REST_WORDS = 8
+
+
+def _opens_call_to_action(text: str, position: int, lexicon: Lexicon) -> bool:
+    """Whether the word at ``position`` opens a sentence and is a call-to-action verb."""
+    word = _WORD_TOKEN.match(text, position)
+    return (word is not None and word.group().casefold() in lexicon.cta_verbs
+            and text[:position].rstrip()[-1:] in _GLUE_MARKS)
+
+
+def _edge_call_to_action(sentence: str, lexicon: Lexicon, glued: bool) -> str | None:
+    """The rule of a call-to-action sentence at a paragraph's edge, if it is one."""
+    words = _WORD_TOKEN.findall(sentence)
+    if not words or len(words) > _EDGE_CTA_MAX_WORDS or sentence.endswith("?") or not QUOTES.isdisjoint(sentence):
+        return None
+    rule_ids = lexicon.cta_verbs.get(words[0].casefold())
+    if not rule_ids:
+        return None
+    rest = sentence[sentence.find(words[0]) + len(words[0]):]
+    language = rule_language(rule_ids[0])
+    others = sum(any(rule_language(r) == language for r in _rules_of(word.casefold(), lexicon)) for word in words[1:])
+    if others or glued or (_WORD_TOKEN.search(rest) and _names_only(rest, lexicon)):
+        return rule_ids[0]
+    return None
+
+
+_UNLABELLED_CREDIT_MAX_WORDS = 5  # "Foto TeleLagunare", "Photo Anna Weber/Reuters"
+
+
+def _unlabelled_credit(text: str, lexicon: Lexicon) -> str | None:
+    """The credit rule of a capitalised credit word and names after it with no colon ("Foto TeleLagunare"), if it is one."""
+    words = _WORD_TOKEN.findall(text)
+    if not 2 <= len(words) <= _UNLABELLED_CREDIT_MAX_WORDS or not words[0][0].isupper() or text.rstrip().endswith(PROSE_END):
+        return None
+    rule_ids = [r for r in lexicon.rules_of(words[0].casefold()) if rule_family(r) == "credit"]
+    rest = text[text.find(words[0]) + len(words[0]):]
+    if rule_ids and all(word[0].isupper() for word in words[1:]) and _names_only(rest, lexicon):
+        return rule_ids[0]
     return None
 
 
@@ -407,13 +466,13 @@ def _cut_shouted_labels(sentence: str, lexicon: Lexicon, index: int, removed: li
 _GLUED_TAIL_MIN_HITS = 3  # "This article originally appeared on ...": a story's last sentence is never three chrome words and names alone
 
 
-def _all_chrome(text: str, lexicon: Lexicon) -> str | None:
-    """The lexicon rule of a sentence made of chrome words, function words and names alone."""
+def _all_chrome(text: str, lexicon: Lexicon, min_hits: int = _GLUED_TAIL_MIN_HITS) -> str | None:
+    """The lexicon rule of a sentence made of chrome words, function words and names alone, ``min_hits`` chrome words at least."""
     counted = _lexicon_counts(text, lexicon)
     if counted is None:
         return None
     hits, total, unknown, _ = counted
-    return hits.most_common(1)[0][0] if unknown == 0 and total >= _GLUED_TAIL_MIN_HITS else None
+    return hits.most_common(1)[0][0] if unknown == 0 and total >= min_hits else None
 
 
 _GLUED_HEAD_MIN_REST_WORDS = 6  # what follows a glued head is a sentence of the story
@@ -657,9 +716,11 @@ def _call_to_action(paragraph: str, lexicon: Lexicon) -> str | None:
         return None  # reported speech: "Subscribe and save," the ad said
     text = paragraph
     for match in _CLAUSE_START.finditer(text):
-        rule_ids = lexicon.cta_verbs.get(match.group(1).casefold())
-        if rule_ids and _consent_words(text[:match.start(1)] + text[match.end(1):], lexicon):
-            return rule_ids[0]
+        for rule_id in lexicon.cta_verbs.get(match.group(1).casefold(), ()):
+            # the other word in the verb's language: "Download the application form ..." is no French app promo
+            if rule_family(rule_id) == "consent" and _consent_words(
+                    text[:match.start(1)] + text[match.end(1):], lexicon, rule_language(rule_id)):
+                return rule_id
     return None
 
 
@@ -676,7 +737,8 @@ def _is_small_print(paragraph: str, lexicon: Lexicon) -> bool:
             or (consent >= _SMALL_PRINT_SHORT_HITS and unknown <= consent))
 
 
-def _consent_words(text: str, lexicon: Lexicon) -> int:
-    """How many words of ``text`` are in a consent vocabulary."""
-    return sum(any(rule_family(r) == "consent" for r in _rules_of(word.casefold(), lexicon))
+def _consent_words(text: str, lexicon: Lexicon, language: str | None = None) -> int:
+    """How many words of ``text`` are in a consent vocabulary (of ``language``'s pack, if given)."""
+    return sum(any(rule_family(r) == "consent" and (language is None or rule_language(r) == language)
+                   for r in _rules_of(word.casefold(), lexicon))
                for word in _WORD_TOKEN.findall(text))

@@ -216,7 +216,7 @@ class Lexicon:
         C); value: (its length, whether it is a prefix). Shorter words ("ap", "vk") would match
         inside most words: they are left to the count, which sees them when a longer one opens it."""
         automaton = ahocorasick.Automaton()
-        for word in (*self.words, *self.name_labels):  # a name label opens the check too ("Tagi: ...")
+        for word in (*self.words, *self.name_labels, *self.cta_verbs):  # so do a name label ("Tagi: ...") and a call to action's verb
             if len(word) >= _SCAN_MIN_CHARS and word not in automaton:
                 automaton.add_word(word, (len(word), False))
         for entries in self.prefixes.values():
@@ -318,6 +318,12 @@ def rule_family(rule_id: str) -> str:
     """The family part of a rule id: "en.video.title-says" -> "video", "structure.x" -> "structure"."""
     parts = rule_id.split(".")
     return parts[1] if len(parts) >= 3 else parts[0]
+
+
+def rule_language(rule_id: str) -> str | None:
+    """The language part of a pack rule's id: "en.video.title-says" -> "en", "structure.x" -> None."""
+    parts = rule_id.split(".")
+    return parts[0] if len(parts) >= 3 else None
 
 
 @functools.lru_cache(maxsize=256)
