@@ -6,7 +6,7 @@ import pytest
 
 from cleanpipe import reasons
 from cleanpipe.config import Config
-from cleanpipe.pipeline import split_batches
+from cleanpipe.pipeline import body_problem, split_batches
 
 from conftest import FIXTURES, GOLDEN
 
@@ -68,3 +68,26 @@ def test_disabled_family_keeps_its_junk(clean_file):
     [stripped], _, _ = clean_file(MIXED, "good.txt", Config())
     assert kept["text"].endswith("Source: Read Full Article") and not stripped["text"].endswith("Read Full Article")
     assert all(r["rule"].split(".")[1] != "aggregator" for r in kept["removed"])
+
+
+PAYWALL_LEFT = [  # what a paywall leaves once its buttons' chrome words are cut: one sentence of pitch among links
+    "Offre découverte : 1 € le premier mois, puis 7,90 € par mois. Résiliable à tout moment.",
+    "Déjà abonné ? Se connecter",
+    "Voir toutes nos offres",
+    "Retour à l'accueil",
+]
+BRIEF = [  # a news brief of three short sentences, just over min_chars
+    "Police closed the coast road at Harwick on Monday morning after a lorry shed its load of timber.",
+    "No one was hurt. The road reopened shortly after noon, the county council said.",
+    "Drivers were asked to avoid the area.",
+]
+
+
+def test_a_pitch_among_buttons_is_boilerplate_only_but_a_short_brief_is_an_article():
+    config = Config()
+    problem = body_problem(PAYWALL_LEFT * 2, True, 100, config.min_sentence_words, config.min_prose_words)
+    assert problem is not None and problem[0] == reasons.BOILERPLATE_ONLY
+    assert body_problem(BRIEF, True, 100, config.min_sentence_words, config.min_prose_words) is None
+    # the check is off at 0, and a body with min_prose_words in sentences is kept whatever else it holds
+    assert body_problem(PAYWALL_LEFT * 2, True, 100, config.min_sentence_words, 0) is None
+    assert body_problem(PAYWALL_LEFT * 2 + BRIEF, True, 100, config.min_sentence_words, config.min_prose_words) is None

@@ -83,6 +83,14 @@ class Config:
     paragraph ("Police said the man was arrested at the scene.") has eight or more. 0 turns
     the check off."""
 
+    min_prose_words: int = 40
+    """Unless the body's sentence paragraphs (as above) hold at least this many words, they
+    must hold two thirds of its words, else it is rejected as ``boilerplate_only``: a paywall,
+    an app prompt, a donation appeal or a "page not found" keeps a sentence or two of its pitch
+    among buttons and links ("Volver a la portada", "Continua sul sito mobile") once its chrome
+    is cut, while a news brief is all sentences, and every story of the labelled sets has 40
+    words or more in them. 0 turns the check off."""
+
     # --- site chrome that repeats across a source's documents ----------------
     source_repeat_min_docs: int = 3
     """A paragraph found, near-verbatim, in at least this many distinct articles of one source

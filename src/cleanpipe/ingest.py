@@ -414,7 +414,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
                         yield line  # unchanged: the staged bytes are the final ones
                         continue
                     stats.removals[SOURCE_REPEAT] += len(article_keys) - len(left)
-                    problem = body_problem(left, True, config.min_chars, config.min_sentence_words)
+                    problem = body_problem(left, True, config.min_chars, config.min_sentence_words, config.min_prose_words)
                     if problem is None:
                         yield article
                         continue

@@ -50,7 +50,8 @@ def build_stages(config: Config) -> list[Stage]:
         ("split", split_paragraphs),
         ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window,
                           lexicon=lexicon_for(config))),
-        ("length", partial(require_body, min_chars=config.min_chars, min_sentence_words=config.min_sentence_words)),
+        ("length", partial(require_body, min_chars=config.min_chars, min_sentence_words=config.min_sentence_words,
+                           min_prose_words=config.min_prose_words)),
         ("language", partial(set_language, seed=config.language_seed, max_chars=config.language_max_chars,
                              trials=config.language_trials)),
         ("language-filter", partial(filter_language, keep=config.keep_languages, drop=config.drop_languages)),
@@ -77,9 +78,9 @@ def repair(doc: Document) -> Document:
     return doc
 
 
-def require_body(doc: Document, min_chars: int, min_sentence_words: int) -> Document:
+def require_body(doc: Document, min_chars: int, min_sentence_words: int, min_prose_words: int = 0) -> Document:
     """Stage: reject bodies that cleaning left empty, with no sentence, or too short to be an article."""
-    problem = body_problem(doc.paragraphs, bool(doc.removed), min_chars, min_sentence_words)
+    problem = body_problem(doc.paragraphs, bool(doc.removed), min_chars, min_sentence_words, min_prose_words)
     if problem:
         raise Rejected(*problem)
     return doc
@@ -87,7 +88,8 @@ def require_body(doc: Document, min_chars: int, min_sentence_words: int) -> Docu
 
 
 
-def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sentence_words: int) -> tuple[str, str] | None:
+def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sentence_words: int,
+                 min_prose_words: int = 0) -> tuple[str, str] | None:
     """Why a cleaned body is not an article, as ``(reason, detail)``, or None when it is one.
 
     Args:
@@ -97,6 +99,9 @@ def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sent
         min_sentence_words: a body needs one paragraph of this many words ending like a
             sentence (or of three times as many words): a page of links, buttons or menu
             labels has none (0 turns the check off).
+        min_prose_words: unless such paragraphs hold this many words, they must hold
+            :data:`MIN_PROSE_SHARE` of the body's words: what a paywall or an app prompt
+            leaves is a sentence of pitch among buttons (0 turns the check off).
     """
     length = sum(len(p) for p in paragraphs)
     if length == 0:
@@ -105,9 +110,18 @@ def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sent
         return reasons.EMPTY, "nothing left after cleaning"
     if length < min_chars:
         return reasons.TOO_SHORT, f"{length} characters after cleaning < {min_chars}"
-    if min_sentence_words and not any(_is_sentence(p, min_sentence_words) for p in paragraphs):
-        return reasons.BOILERPLATE_ONLY, f"no paragraph reads as a sentence of {min_sentence_words}+ words"
+    if min_sentence_words:
+        prose = sum(len(p.split()) for p in paragraphs if _is_sentence(p, min_sentence_words))
+        if not prose:
+            return reasons.BOILERPLATE_ONLY, f"no paragraph reads as a sentence of {min_sentence_words}+ words"
+        words = sum(len(p.split()) for p in paragraphs)
+        if prose < min_prose_words and prose < MIN_PROSE_SHARE * words:
+            return reasons.BOILERPLATE_ONLY, (f"{prose} of {words} words in sentences: under {min_prose_words}"
+                                              f" and under {MIN_PROSE_SHARE:.0%}")
     return None
+
+
+MIN_PROSE_SHARE = 2 / 3  # a short body's sentences are most of it; a wall's are a pitch among buttons and links
 
 
 def _is_sentence(paragraph: str, min_words: int) -> bool:
