@@ -1,6 +1,7 @@
 """Runs over folders: every input in one place, accounting, determinism, incremental runs,
 duplicates, the lock, and crash safety under kill -9."""
 
+import numpy as np
 import json
 import os
 import shutil
@@ -300,3 +301,12 @@ def test_a_retried_commit_after_the_commit_point_is_safe(tmp_path, monkeypatch):
     summary = ingest.commit_run(clean, plan, stats, config, "r1", 1.0)
     assert (summary["articles"], summary["inputs_seen"]) == (5, 12)
     assert not (clean / "state" / "plan.json").exists()
+
+
+def test_a_batch_staged_before_labels_were_keyed_has_no_label_keys(tmp_path):
+    """A run resumed on parts staged by an older version commits them without label repeats."""
+    from cleanpipe.ingest import _label_keys
+    np.savez(tmp_path / "old.npz", paragraph_keys=np.array([5, 7], np.int64))
+    np.savez(tmp_path / "new.npz", paragraph_keys=np.array([5, 7], np.int64), label_keys=np.array([0, 9], np.int64))
+    with np.load(tmp_path / "old.npz") as old, np.load(tmp_path / "new.npz") as new:
+        assert _label_keys(old).tolist() == [0, 0] and _label_keys(new).tolist() == [0, 9]

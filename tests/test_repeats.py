@@ -1,12 +1,14 @@
 """Source repeats: chrome recurring across a source's articles is removed at commit, deterministically."""
 
+import numpy as np
 import orjson
 import pytest
 
 from cleanpipe import reasons
 from cleanpipe.config import Config
 from cleanpipe.ingest import run
-from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, Repeated, group_key, is_line, normalise, paragraph_keys,
+from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, Repeated, group_key, is_line, label_keys, label_of, normalise,
+                               paragraph_keys,
                                source_group, strip_repeats)
 
 # Chrome no rule pack knows: only its recurrence gives it away. (A sign-up call such as "Get
@@ -199,3 +201,45 @@ def test_a_line_two_articles_share_goes_and_a_sentence_they_share_stays(tmp_path
         record = articles[f"courier/story-{number}.txt"]
         assert record["text"] == "\n\n".join([*paragraphs, background])
         assert {"rule": SOURCE_REPEAT, "text": PROMO, "para": 1} in record["removed"]
+
+
+@pytest.mark.parametrize("paragraph, label", [
+    ("More from the Weather Desk: Why fog is thicker near rivers", "more from the weather desk"),
+    ("Просмотров: 1 047", "просмотров"),
+    ("Earlier in court: Care worker admits stealing from residents.", None),  # a sentence after the label
+    ("Key facts:", None),  # nothing after the label
+    ("What the new budget means for every household in the borough, street by street: a guide", None),  # a long label
+])
+def test_a_labelled_line_is_keyed_by_its_label(paragraph, label):
+    assert label_of(paragraph) == label
+
+
+def test_labelled_lines_share_a_label_key_that_counts_only_at_the_paragraph_threshold():
+    teasers = ["Earlier in court: Pub licence revoked after brawls", "Earlier in court: Landlord fined over mould"]
+    first, second = label_keys("folder:x", teasers)
+    assert first == second != 0 and label_keys("folder:x", ["Share on Facebook Twitter WhatsApp"]) == [0]
+    assert label_keys("folder:y", teasers[:1]) != [first]  # another source's label is another key
+    group = group_key("folder:x")
+    counts = RepeatCounts()
+    for number in range(2):
+        counts.add_article(group, [100 + number])
+        counts.add_batch(np.array([group]), np.array([1]), np.array([first]), documents=False)
+    repeated = counts.repeated(3, 0.5, 2)
+    assert not repeated.takes(200, teasers[0], first)  # two articles: a label needs three
+    counts.add_article(group, [102])
+    counts.add_batch(np.array([group]), np.array([1]), np.array([first]), documents=False)
+    repeated = counts.repeated(3, 0.5, 2)  # three articles of three, not of six: labels are no documents
+    assert repeated.takes(200, teasers[0], first) and not repeated.takes(200, teasers[0])
+
+
+def test_a_teaser_label_before_other_headlines_in_each_story_goes(tmp_path):
+    raw = tmp_path / "raw"
+    teasers = ["Ferry fares to rise in spring", "New pontoon opens at the marina", "Harbour master to retire after 30 years"]
+    for number, (title, paragraphs) in enumerate(STORIES[:3]):
+        write_story(raw / "courier" / f"story-{number}.txt", title, paragraphs, promo=f"More from the Courier: {teasers[number]}")
+    run(raw, tmp_path / "clean", Config(), run_id="r")
+    articles, _ = outputs(tmp_path / "clean")
+    for number, (_, paragraphs) in enumerate(STORIES[:3]):
+        record = articles[f"courier/story-{number}.txt"]
+        assert record["text"] == "\n\n".join(paragraphs)
+        assert [r["rule"] for r in record["removed"]] == [SOURCE_REPEAT]

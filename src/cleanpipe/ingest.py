@@ -45,7 +45,8 @@ from cleanpipe.dedupe import DuplicateIndex, fingerprint
 from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
 from cleanpipe.pipeline import Batch, body_problem, build_stages, iter_articles, rules_for, split_batches
-from cleanpipe.repeats import SOURCE_REPEAT, RepeatCounts, group_key, paragraph_keys, source_group, strip_repeats
+from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, group_key, label_keys, paragraph_keys, source_group,
+                               strip_repeats)
 from cleanpipe.progress import Progress
 from cleanpipe.read import discover, read_inputs
 from cleanpipe.stats import Stats
@@ -243,12 +244,13 @@ def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch
         for rel in batch.paths
         for item in read_inputs(raw_dir, rel, config.max_file_bytes, config.max_record_bytes)
     )
-    repeat_keys, origins, groups = [], [], []
+    repeat_keys, repeat_labels, origins, groups = [], [], [], []
 
     def paragraph_keys_of(doc) -> None:
         group = source_group(doc.source, doc.url)
         groups.append(group_key(group))
         repeat_keys.append(paragraph_keys(group, doc.paragraphs))
+        repeat_labels.append(label_keys(group, doc.paragraphs))
         origins.append(doc.origins or list(range(len(doc.paragraphs))))
 
     rejects: list[dict] = []
@@ -279,12 +281,18 @@ def run_batch(raw_dir: str | Path, clean_dir: str | Path, generation: int, batch
                      groups=np.array(groups, dtype=np.int64),
                      counts=np.array([len(k) for k in repeat_keys], dtype=np.int64),
                      paragraph_keys=np.array([k for ks in repeat_keys for k in ks], dtype=np.int64),
+                     label_keys=np.array([k for ks in repeat_labels for k in ks], dtype=np.int64),
                      origins=np.array([o for os_ in origins for o in os_], dtype=np.int64))
         tmp.replace(stem.with_suffix(".sigs.npz"))
     except OSError as exc:
         raise RetryIO(f"writing {stem}.sigs.npz: {exc}") from exc
     write_json(done, stats.to_dict())  # last: the batch is staged only once this exists
     return stats
+
+
+def _label_keys(staged) -> np.ndarray:
+    """A staged batch's label keys; zeros for a batch staged before labels were keyed."""
+    return staged["label_keys"] if "label_keys" in staged.files else np.zeros_like(staged["paragraph_keys"])
 
 
 # --- commit -------------------------------------------------------------------------
@@ -373,6 +381,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
         with np.load(_staged(stage_dir, batch, ".sigs.npz")) as staged:
             keys, sigs, ids = list(staged["keys"]), staged["sigs"], [str(i) for i in staged["ids"]]
             groups, counts, flat_keys = staged["groups"], staged["counts"], staged["paragraph_keys"]
+            flat_labels = _label_keys(staged)
         kept = np.ones(len(ids), bool)
         for position, (article_id, key, sig) in enumerate(zip(ids, keys, sigs)):
             # A changed input keeps its id: its earlier version is not a story it copies.
@@ -387,6 +396,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
                 "duplicate_of": duplicate.of,
             }
         run_repeats.add_batch(groups[kept], counts[kept], flat_keys[np.repeat(kept, counts)])
+        run_repeats.add_batch(groups[kept], counts[kept], flat_labels[np.repeat(kept, counts)], documents=False)
     repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share,
                                                         config.source_repeat_line_min_docs)
     phases["duplicates"] = time.perf_counter() - started
@@ -398,6 +408,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
         inputs = Counter(r["source"].split("#")[0] for r in rejects)
         with np.load(_staged(stage_dir, batch, ".sigs.npz")) as staged:  # a few KB: re-read, not held for the run
             counts, flat_keys, flat_origins = staged["counts"], staged["paragraph_keys"], staged["origins"]
+            flat_labels = _label_keys(staged)
         ends = np.cumsum(counts).tolist()
 
         def kept_articles() -> Iterator[dict | bytes]:
@@ -407,9 +418,10 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
                 inputs[article["source"].split("#")[0]] += 1
                 start, end = (ends[number - 1] if number else 0), ends[number]
                 article_keys, article_origins = flat_keys[start:end].tolist(), flat_origins[start:end].tolist()
+                article_labels = flat_labels[start:end].tolist()
                 outcome = duplicates.get(article["id"])
                 if outcome is None:
-                    left = strip_repeats(article, article_keys, article_origins, repeated)
+                    left = strip_repeats(article, article_keys, article_origins, repeated, article_labels)
                     if left is None:
                         yield line  # unchanged: the staged bytes are the final ones
                         continue

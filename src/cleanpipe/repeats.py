@@ -58,21 +58,46 @@ def normalise(paragraph: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", _DIGITS.sub("0", paragraph.casefold())).split())
 
 
+# A labelled line ("More from the Weather Desk: Why fog is thicker near rivers", "Earlier in
+# court: ...", "Рекомендуємо: ...", "Просмотров: 1 047") has a second key, for its label
+# alone: a site puts its teaser or counter label before a different headline or number in
+# every story, so the label is what repeats. A label goes only at the paragraph threshold
+# (``source_repeat_min_docs``), never at the lower one for lines: two stories may share a
+# subheading's or a caption's label ("Pictured: ...").
+_LABEL_MAX_WORDS = 5  # "More from the Weather Desk", "Potrebbe interessarti anche"
+_LABELLED_MAX_WORDS = 20  # what follows: a headline, a name or a number, not a paragraph of prose
+
+
+def label_of(paragraph: str) -> str | None:
+    """The normalised label of a labelled line (a short label, a colon, a headline with no sentence end), or None."""
+    if not is_line(paragraph):
+        return None
+    label, colon, rest = paragraph.partition(": ")
+    label = normalise(label)
+    if not colon or not label or not rest.strip() or len(label.split()) > _LABEL_MAX_WORDS or len(rest.split()) > _LABELLED_MAX_WORDS:
+        return None
+    return label
+
+
+def _key(prefix: bytes, text: str) -> int:
+    """A non-zero 63-bit key for ``text`` under a group's prefix."""
+    digest = hashlib.blake2b(prefix + text.encode("utf-8"), digest_size=8).digest()
+    return (int.from_bytes(digest, "little") >> 1) or 1
+
+
 def paragraph_keys(group: str, paragraphs: list[str]) -> list[int]:
     """One 63-bit key per paragraph, for ``(group, normalised paragraph)``.
 
     A paragraph with no letter or digit gets key 0, which is never counted.
     """
     prefix = group.encode("utf-8") + b"\0"
-    keys = []
-    for paragraph in paragraphs:
-        text = normalise(paragraph)
-        if not text:
-            keys.append(0)
-            continue
-        digest = hashlib.blake2b(prefix + text.encode("utf-8"), digest_size=8).digest()
-        keys.append((int.from_bytes(digest, "little") >> 1) or 1)
-    return keys
+    return [_key(prefix, text) if (text := normalise(paragraph)) else 0 for paragraph in paragraphs]
+
+
+def label_keys(group: str, paragraphs: list[str]) -> list[int]:
+    """One 63-bit key per paragraph for ``(group, label)`` when it is a labelled line (:func:`label_of`), else 0."""
+    prefix = group.encode("utf-8") + b"\0label\0"
+    return [_key(prefix, label) if (label := label_of(paragraph)) else 0 for paragraph in paragraphs]
 
 
 def group_key(group: str) -> int:
@@ -98,15 +123,18 @@ class RepeatCounts:
         """Count one kept article: each distinct non-zero key once."""
         self.add_batch(np.array([group], np.int64), np.array([len(keys)], np.int64), np.array(keys, np.int64))
 
-    def add_batch(self, groups: np.ndarray, counts: np.ndarray, keys: np.ndarray) -> None:
-        """Count kept articles at once: article i has group ``groups[i]`` and the next ``counts[i]`` keys."""
+    def add_batch(self, groups: np.ndarray, counts: np.ndarray, keys: np.ndarray, documents: bool = True) -> None:
+        """Count kept articles at once: article i has group ``groups[i]`` and the next ``counts[i]`` keys.
+
+        ``documents=False`` counts more keys of articles already counted (their labels' keys)."""
         article = np.repeat(np.arange(len(groups)), counts)
         pairs = np.unique(np.stack([article, keys], axis=1)[keys != 0], axis=0)  # each key once an article
         self._keys.append(pairs[:, 1])
         self._groups.append(groups[pairs[:, 0]])
         self._counts.append(np.ones(len(pairs), np.int64))
-        self._group_keys.append(groups)
-        self._group_docs.append(np.ones(len(groups), np.int64))
+        if documents:
+            self._group_keys.append(groups)
+            self._group_docs.append(np.ones(len(groups), np.int64))
 
     def load_segment(self, path: str | Path) -> None:
         """Add the counts an earlier generation saved."""
@@ -179,9 +207,11 @@ class Repeated:
     def __contains__(self, key: int) -> bool:
         return key in self.paragraphs or key in self.lines
 
-    def takes(self, key: int, paragraph: str) -> bool:
-        """Whether the paragraph with this key goes (never a byline: the same author signs many stories)."""
-        return (key in self.paragraphs or (key in self.lines and is_line(paragraph))) and not is_byline(paragraph)
+    def takes(self, key: int, paragraph: str, label: int = 0) -> bool:
+        """Whether the paragraph with this key (and this label key, 0: none) goes (never a byline: the same
+        author signs many stories)."""
+        return (key in self.paragraphs or (key in self.lines and is_line(paragraph))
+                or (label != 0 and label in self.paragraphs)) and not is_byline(paragraph)
 
 
 # A line, not a sentence: it does not end like one ("Partager sur Facebook Twitter WhatsApp",
@@ -196,7 +226,8 @@ def is_line(paragraph: str) -> bool:
     return len(paragraph) <= _LINE_MAX_CHARS and (not paragraph.rstrip().endswith(SENTENCE_ENDS) or "©" in paragraph)
 
 
-def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: Repeated) -> list[str] | None:
+def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: Repeated,
+                  labels: list[int] | None = None) -> list[str] | None:
     """Remove a record's paragraphs whose keys are repeated; record each removal.
 
     Args:
@@ -204,19 +235,21 @@ def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: R
         keys: the key of each of its paragraphs, in order.
         origins: each paragraph's index in the body before stripping (``removed[].para``).
         repeated: keys from :meth:`RepeatCounts.repeated`.
+        labels: each paragraph's label key (:func:`label_keys`; None: no labels).
 
     Returns:
         The paragraphs left when something was removed, else None (the record is unchanged).
     """
-    if not repeated or not any(k in repeated for k in keys):
+    labels = labels or [0] * len(keys)
+    if not repeated or not any(k in repeated or (label and label in repeated.paragraphs) for k, label in zip(keys, labels)):
         return None
     paragraphs = record["text"].split("\n\n")
-    if not any(repeated.takes(k, p) for k, p in zip(keys, paragraphs)):
+    if not any(repeated.takes(k, p, label) for k, p, label in zip(keys, paragraphs, labels)):
         return None
     kept = []
     removed = record["removed"]
-    for paragraph, key, origin in zip(paragraphs, keys, origins):
-        if repeated.takes(key, paragraph):
+    for paragraph, key, origin, label in zip(paragraphs, keys, origins, labels):
+        if repeated.takes(key, paragraph, label):
             removed.append({"rule": SOURCE_REPEAT, "text": paragraph, "para": origin})
         else:
             kept.append(paragraph)
