@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from cleanpipe.rules import Lexicon, rule_family, rule_language
-from cleanpipe.segment import DOTTED_LABEL, PROSE_END, QUOTES, sentence_starts
+from cleanpipe.segment import DOTTED_LABEL, PROSE_END, QUOTES, SENTENCE_ENDS, sentence_starts
 
 # The lexicon check: a short paragraph made of little but chrome words is chrome, whatever its
 # wording ("Partager sur Facebook Twitter WhatsApp", "© 2024 Diario La Meseta. Todos los
@@ -331,6 +331,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
             if (rule_id is None and (start == 0 or end == len(paragraph))
                     and len(paragraph.split()) - len(sentence.split()) >= _EDGE_CTA_MIN_REST_WORDS):
                 rule_id = _edge_call_to_action(sentence, lexicon, glued)
+                if rule_id is None and end == len(paragraph):
+                    rule_id = _trailing_button(sentence, lexicon)
             if rule_id is not None:
                 removed.append({"rule": rule_id, "text": sentence, "para": index})
                 cut = True
@@ -361,12 +363,18 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
     Fot. Tomasz Kurek": a credit label and names alone end the paragraph, with no full stop
     before them (the rules take those), after a caption of its own.
     """
-    for start, _ in reversed(chrome):
+    signs = [position for position in (paragraph.rfind(sign) for sign in _COPYRIGHT_SIGNS) if position > 0]
+    for start in sorted({start for start, _ in chrome} | set(signs), reverse=True):
         if start < len(paragraph) - _CREDIT_TAIL_REACH:
             break
         if not paragraph[start - 1 : start].isspace() or len(paragraph[:start].split()) < _CREDIT_TAIL_MIN_WORDS:
             continue
-        rule_id = _labelled_teaser(paragraph[start:], lexicon) or _unlabelled_credit(paragraph[start:], lexicon)
+        caption = not paragraph[:start].rstrip().endswith(PROSE_END)  # after a sentence: the rules' and the sentence check's
+        if start in signs:
+            if caption and _names_only(paragraph[start + 1:], lexicon) and _WORD_TOKEN.search(paragraph, start):
+                return start, CAPTION_COPYRIGHT
+            continue
+        rule_id = _labelled_teaser(paragraph[start:], lexicon) or (caption and _unlabelled_credit(paragraph[start:], lexicon)) or None
         if rule_id is not None and rule_family(rule_id) == "credit":
             # "Credit foto: Cronache Flash": a label word just before joins the credit
             before = paragraph[:start].rstrip()
@@ -389,6 +397,25 @@ _EDGE_CTA_MAX_WORDS = 12
 # player's label ("Kierowcy o korkach na objeździe. Zobacz relację"), a line the checks for
 # headlines and players take whole.
 _EDGE_CTA_MIN_REST_WORDS = 8
+
+
+_TRAILING_BUTTON_MAX_WORDS = 3  # "Imprimer la page", "Salva nei preferiti", "Partager"
+
+
+def _trailing_button(sentence: str, lexicon: Lexicon) -> str | None:
+    """The lexicon rule of a button label ending a story paragraph after its last sentence, if it is one.
+
+    Three words at most with no sentence end, a chrome word among them and at most one
+    other ("... ogni venti minuti. Salva nei preferiti"): no story sentence is that short and
+    unpunctuated.
+    """
+    if len(sentence.split()) > _TRAILING_BUTTON_MAX_WORDS or sentence.endswith(SENTENCE_ENDS):
+        return None
+    counted = _lexicon_counts(sentence, lexicon)
+    if counted is None:
+        return None
+    hits, total, unknown, _ = counted
+    return hits.most_common(1)[0][0] if total >= 1 and unknown <= 1 else None
 
 
 def _opens_call_to_action(text: str, position: int, lexicon: Lexicon) -> bool:
@@ -414,17 +441,23 @@ def _edge_call_to_action(sentence: str, lexicon: Lexicon, glued: bool) -> str | 
     return None
 
 
-_UNLABELLED_CREDIT_MAX_WORDS = 5  # "Foto TeleLagunare", "Photo Anna Weber/Reuters"
+_TAIL_CREDIT_MAX_WORDS = 6  # "Foto TeleLagunare", "Foto di Lucia Orsenigo", "Фото: пресс-служба музея"
 
 
 def _unlabelled_credit(text: str, lexicon: Lexicon) -> str | None:
-    """The credit rule of a capitalised credit word and names after it with no colon ("Foto TeleLagunare"), if it is one."""
+    """The credit rule of a credit run onto a caption's end that names no one in capitals, if it is one.
+
+    A capitalised credit word and names, with no colon ("Foto TeleLagunare", "Foto di Lucia
+    Orsenigo"), or a credit label and a few words of any case ("Фото: пресс-служба музея",
+    "Image: reader submission via WeatherWatchers"): at a caption's end, after no full stop,
+    a capitalised credit word opens nothing else.
+    """
     words = _WORD_TOKEN.findall(text)
-    if not 2 <= len(words) <= _UNLABELLED_CREDIT_MAX_WORDS or not words[0][0].isupper() or text.rstrip().endswith(PROSE_END):
+    if not 2 <= len(words) <= _TAIL_CREDIT_MAX_WORDS or not words[0][0].isupper() or text.rstrip().endswith(PROSE_END):
         return None
     rule_ids = [r for r in lexicon.rules_of(words[0].casefold()) if rule_family(r) == "credit"]
     rest = text[text.find(words[0]) + len(words[0]):]
-    if rule_ids and all(word[0].isupper() for word in words[1:]) and _names_only(rest, lexicon):
+    if rule_ids and (rest.lstrip().startswith(":") or (_names_only(rest, lexicon) and any(w[0].isupper() for w in words[1:]))):
         return rule_ids[0]
     return None
 
@@ -535,6 +568,7 @@ CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the autho
 NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars or dots
 COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
 RELATED_LIST = "structure.related-list"  # built in: a header of teaser label words ("Related coverage") and its headlines
+CAPTION_COPYRIGHT = "structure.caption-copyright"  # built in: a copyright sign and names run onto a caption's end
 
 # A sign-up box's text before its button ("The Gazette newsletter: the day's news in your
 # inbox every morning. Sign up"): its button went as chrome, so the text, short and holding
@@ -712,9 +746,9 @@ def _call_to_action(paragraph: str, lexicon: Lexicon) -> str | None:
     """The consent rule of a short promo with a clause opening on a call-to-action verb, if it is one."""
     if not lexicon.cta_verbs or len(paragraph.split()) > _CTA_MAX_WORDS:
         return None
-    if not QUOTES.isdisjoint(paragraph):
-        return None  # reported speech: "Subscribe and save," the ad said
-    text = paragraph
+    text = _QUOTED_NAME.sub(" ", paragraph) if not QUOTES.isdisjoint(paragraph) else paragraph
+    if not QUOTES.isdisjoint(text):
+        return None  # reported speech: "Subscribe and save," the ad said; a quoted name is no speech ("Install «Metro Live» ...")
     for match in _CLAUSE_START.finditer(text):
         for rule_id in lexicon.cta_verbs.get(match.group(1).casefold(), ()):
             # the other word in the verb's language: "Download the application form ..." is no French app promo
