@@ -742,10 +742,26 @@ _CTA_MAX_WORDS = 35
 _CLAUSE_START = re.compile(r"(?:^|[.!?]\s+|\s[–—-]\s+|:\s+)[¡¿(]?([^\W\d_][\w'’-]*)")
 
 
+_OPENINGS: dict[int, tuple[Lexicon, re.Pattern]] = {}  # id(lexicon) -> (the lexicon, kept so the id stays its; its pattern)
+
+
+def _consent_verb_openings(lexicon: Lexicon) -> re.Pattern:
+    """One pattern for a clause opening on any consent call-to-action verb: a paragraph is scanned once, in C."""
+    cached = _OPENINGS.get(id(lexicon))
+    if cached is None:
+        verbs = [verb for verb, ids in lexicon.cta_verbs.items() if any(rule_family(r) == "consent" for r in ids)]
+        alternatives = "|".join(re.escape(verb) for verb in sorted(verbs, key=len, reverse=True)) or "(?!)"
+        pattern = re.compile(rf"(?:^|[.!?]\s+|\s[–—-]\s+|:\s+)[¡¿(]?(?:{alternatives})(?![\w'’-])", re.IGNORECASE)
+        cached = _OPENINGS[id(lexicon)] = (lexicon, pattern)
+    return cached[1]
+
+
 def _call_to_action(paragraph: str, lexicon: Lexicon) -> str | None:
     """The consent rule of a short promo with a clause opening on a call-to-action verb, if it is one."""
-    if not lexicon.cta_verbs or len(paragraph.split()) > _CTA_MAX_WORDS:
+    if not lexicon.cta_verbs or paragraph.count(" ") >= _CTA_MAX_WORDS or len(paragraph.split()) > _CTA_MAX_WORDS:
         return None
+    if _consent_verb_openings(lexicon).search(paragraph) is None:
+        return None  # most paragraphs: no clause opens on such a verb
     text = _QUOTED_NAME.sub(" ", paragraph) if not QUOTES.isdisjoint(paragraph) else paragraph
     if not QUOTES.isdisjoint(text):
         return None  # reported speech: "Subscribe and save," the ad said; a quoted name is no speech ("Install «Metro Live» ...")
