@@ -50,6 +50,9 @@ _APOSTROPHE = re.compile(r"(?<=[^\W\d_])’(?=[^\W\d_])")  # "l’article", "don
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 _COPYRIGHT_SIGNS = ("©", "ⓒ")
+# Signs that stand for a chrome word: a copyright sign, a player's play sign ("▶ Lire la
+# vidéo"). Each counts as the word its packs list it under.
+_CHROME_SIGNS = {"©": "©", "ⓒ": "©", "▶": "▶", "►": "▶"}
 # A number and its suffix or currency are no word: "1.2k shares", "00:58", "R$ 1,90", "9,90 zł".
 _NUMBER = re.compile(r"(?:R\$|US\$|[€£$₽₴]|\b(?:zł|грн|руб|(?i:euros?|eur))\b\.?|\d[\w.,:]*)")
 # A short span in quotation marks is a name, not a quote: "Подпишитесь на рассылку «Вечернего
@@ -136,9 +139,10 @@ def _lexicon_counts(text: str, lexicon: Lexicon) -> tuple[Counter, int, int, int
             chrome_words += 1
         elif not names[position]:
             unknown += 1
-    if any(sign in text for sign in _COPYRIGHT_SIGNS) and lexicon.rules_of("©"):
-        hits.update(lexicon.rules_of("©"))
-        chrome_words += 1
+    for listed in {listed for sign, listed in _CHROME_SIGNS.items() if sign in text}:
+        if lexicon.rules_of(listed):
+            hits.update(lexicon.rules_of(listed))
+            chrome_words += 1
     return hits, chrome_words, unknown, len(words)
 
 
@@ -223,12 +227,15 @@ def _labelled_teaser(text: str, lexicon: Lexicon, glued: bool = False) -> str | 
     if dotted and (not colon or dotted.end() < len(label)):
         label, colon, rest = dotted.group().rstrip(" ."), ".", text[dotted.end():]
     rest = rest.strip()
+    label_words = _WORD_TOKEN.findall(label)
+    if colon and len(label_words) == 1 and label_words[0].casefold() in lexicon.name_labels:
+        # "Source: AFP.", "Джерело: Аграрний лан.": a source's names may end on a full stop
+        names = rest[:-1].rstrip() if rest.endswith(".") and not rest.endswith("..") else rest
+        if (names and not names.endswith(PROSE_END) and not QUOTES.intersection(_QUOTED_NAME.sub(" ", names))
+                and _names_or_list(names, lexicon, short=not glued)):
+            return lexicon.name_labels[label_words[0].casefold()][0]
     if not colon or not rest or rest.endswith(PROSE_END) or QUOTES.intersection(_QUOTED_NAME.sub(" ", rest)):
         return None
-    label_words = _WORD_TOKEN.findall(label)
-    if (len(label_words) == 1 and label_words[0].casefold() in lexicon.name_labels
-            and _names_or_list(rest, lexicon, short=not glued)):
-        return lexicon.name_labels[label_words[0].casefold()][0]
     if not label_words or len(label_words) > _LABEL_MAX_WORDS or len(_WORD_TOKEN.findall(rest)) > _TEASER_MAX_WORDS:
         return None
     folded = [word.casefold() for word in label_words if word.casefold() not in lexicon.function_words]
@@ -282,7 +289,11 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     """
     # One scan finds the chrome words; most paragraphs have none or one, and need no more.
     chrome = _chrome_words(paragraph, lexicon)
-    signed = any(sign in paragraph for sign in _COPYRIGHT_SIGNS)
+    signed = any(sign in paragraph for sign in _CHROME_SIGNS)
+    if paragraph.endswith(_LINK_ARROWS):
+        paragraph = _cut_link_arrow(paragraph, index, removed)
+        if not paragraph:
+            return ""
     if not chrome and not signed and whole is paragraph:
         return paragraph
     rule_id = lexicon_rule(paragraph, lexicon) if _may_be_chrome(paragraph, len(chrome) + signed) else None
@@ -316,7 +327,7 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     for start, end in zip(starts, starts[1:] + [len(paragraph)]):
         sentence = paragraph[start:end].strip()
         first, last = bisect.bisect_left(positions, start), bisect.bisect_left(positions, end)
-        count = last - first + any(sign in sentence for sign in _COPYRIGHT_SIGNS)
+        count = last - first + any(sign in sentence for sign in _CHROME_SIGNS)
         if not count:
             pieces.append(sentence)
             continue
@@ -326,11 +337,15 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
                 # Run on with no space, the sentence was another element's: chrome words and names alone make it chrome
                 min_hits = 1 if glued else _GLUED_TAIL_MIN_HITS
                 rule_id = _all_chrome(sentence, lexicon, min_hits) if count >= min_hits else None
+                if rule_id is None and end == len(paragraph):
+                    rule_id = _labelled_teaser(sentence, lexicon)  # "... за тонну. Джерело: Аграрний лан."
             else:
                 rule_id = lexicon_rule(sentence, lexicon) if _may_be_chrome(sentence, count) else None
             if (rule_id is None and (start == 0 or end == len(paragraph))
                     and len(paragraph.split()) - len(sentence.split()) >= _EDGE_CTA_MIN_REST_WORDS):
-                rule_id = _edge_call_to_action(sentence, lexicon, glued)
+                # run on with no space, or left unpunctuated after the story's last sentence: another element's
+                detached = glued or (end == len(paragraph) and not sentence.endswith(SENTENCE_ENDS))
+                rule_id = _edge_call_to_action(sentence, lexicon, detached)
                 if rule_id is None and end == len(paragraph):
                     rule_id = _trailing_button(sentence, lexicon)
             if rule_id is not None:
@@ -425,8 +440,9 @@ def _opens_call_to_action(text: str, position: int, lexicon: Lexicon) -> bool:
             and text[:position].rstrip()[-1:] in _GLUE_MARKS)
 
 
-def _edge_call_to_action(sentence: str, lexicon: Lexicon, glued: bool) -> str | None:
-    """The rule of a call-to-action sentence at a paragraph's edge, if it is one."""
+def _edge_call_to_action(sentence: str, lexicon: Lexicon, detached: bool) -> str | None:
+    """The rule of a call-to-action sentence at a paragraph's edge, if it is one (``detached``: run on
+    with no space, or unpunctuated at the end, so no other chrome word is needed)."""
     words = _WORD_TOKEN.findall(sentence)
     if not words or len(words) > _EDGE_CTA_MAX_WORDS or sentence.endswith("?") or not QUOTES.isdisjoint(sentence):
         return None
@@ -436,9 +452,27 @@ def _edge_call_to_action(sentence: str, lexicon: Lexicon, glued: bool) -> str | 
     rest = sentence[sentence.find(words[0]) + len(words[0]):]
     language = rule_language(rule_ids[0])
     others = sum(any(rule_language(r) == language for r in _rules_of(word.casefold(), lexicon)) for word in words[1:])
-    if others or glued or (_WORD_TOKEN.search(rest) and _names_only(rest, lexicon)):
+    if others or detached or (_WORD_TOKEN.search(rest) and _names_only(rest, lexicon)):
         return rule_ids[0]
     return None
+
+
+# A link's arrow ends a teaser run onto a paragraph or standing alone ("... Der Eintritt ist
+# frei. Alle Termine der Kirchenmusik im Überblick »", "Read the full report ›"): a
+# sentence never ends on one; a French or Russian quotation that ends on "»" opened on "«".
+_LINK_ARROWS = ("»", "›", "→", ">>")
+_LINK_OPENINGS = ("«", "‹")
+_LINK_MAX_WORDS = 12
+
+
+def _cut_link_arrow(paragraph: str, index: int, removed: list[dict]) -> str:
+    """Cut a short last sentence (or the whole paragraph) ending on a link's arrow, with no quotation opened in it."""
+    starts = sentence_starts(paragraph)
+    link = paragraph[starts[-1]:].strip()
+    if any(mark in link for mark in _LINK_OPENINGS) or len(link.split()) > _LINK_MAX_WORDS or not _WORD_TOKEN.search(link):
+        return paragraph
+    removed.append({"rule": LINK_ARROW, "text": link, "para": index})
+    return paragraph[:starts[-1]].rstrip()
 
 
 _TAIL_CREDIT_MAX_WORDS = 6  # "Foto TeleLagunare", "Foto di Lucia Orsenigo", "Фото: пресс-служба музея"
@@ -541,7 +575,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     matches = list(_WORD_TOKEN.finditer(sentence))
     colon = sentence.find(":")
     head = 2
-    if 0 < colon:
+    if 0 < colon and len(_WORD_TOKEN.findall(sentence, 0, colon)) <= _LABEL_MAX_WORDS:  # a label's colon, not one later in the story's sentence
         head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1
     # The story resumes at a capital after a lower-case word that is not a function word:
     # "... as calls surge Campaigners said", "Bild: Lena Voskuhl/stadtfunk Der nächste ...";
@@ -569,6 +603,7 @@ NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items be
 COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
 RELATED_LIST = "structure.related-list"  # built in: a header of teaser label words ("Related coverage") and its headlines
 CAPTION_COPYRIGHT = "structure.caption-copyright"  # built in: a copyright sign and names run onto a caption's end
+LINK_ARROW = "structure.link-arrow"  # built in: a short teaser ending on a link's arrow ("Alle Termine im Überblick »")
 
 # A sign-up box's text before its button ("The Gazette newsletter: the day's news in your
 # inbox every morning. Sign up"): its button went as chrome, so the text, short and holding
