@@ -331,6 +331,12 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
         if not count:
             pieces.append(sentence)
             continue
+        # a promo sentence at either edge of a story paragraph (one standing alone goes beside consent chrome only)
+        rule_id = _reader_promo(sentence, lexicon) if len(starts) > 1 and (start == 0 or end == len(paragraph)) else None
+        if rule_id is not None:
+            removed.append({"rule": rule_id, "text": sentence, "para": index})
+            cut = True
+            continue
         if len(starts) > 1:
             glued = start > 0 and not paragraph[start - 1].isspace()
             if sentence.endswith(_FULL_STOP_END):
@@ -431,6 +437,41 @@ def _trailing_button(sentence: str, lexicon: Lexicon) -> str | None:
         return None
     hits, total, unknown, _ = counted
     return hits.most_common(1)[0][0] if total >= 1 and unknown <= 1 else None
+
+
+# A promo and its small print speak to the reader ("Get the weather alerts on your phone",
+# "Ihre E-Mail-Adresse verwenden wir nur für den Versand", "Cet article vous est offert"):
+# a short sentence holding a word that addresses the reader (``[lexicon] reader_words``) and
+# a consent word of the same language, with no quotation in it. A story reports what others
+# said to whom; its quotations that address someone are in quotation marks.
+# Service journalism addresses the reader too ("If you want to cancel your subscription,
+# you must give 30 days' notice, the consumer group said."): it runs longer, and it names
+# who advises, in a short clause after its last comma.
+_READER_PROMO_MAX_WORDS = 14
+_REPORTED_TAIL_MAX_WORDS = 5  # ", the consumer group said.", ", zegt de toezichthouder.", ", orienta a polícia."
+_QUOTE_CLOSING = re.compile(r"[,.!?…][\"”»“’]")
+
+
+def _reader_promo(sentence: str, lexicon: Lexicon) -> str | None:
+    """The consent rule of a short sentence addressing the reader with a consent word of its language, if it is one."""
+    if not lexicon.reader_words or sentence.count(" ") >= _READER_PROMO_MAX_WORDS:
+        return None
+    if not QUOTES.isdisjoint(sentence) and (_QUOTE_CLOSING.search(sentence) or not QUOTES.isdisjoint(_QUOTED_NAME.sub(" ", sentence))):
+        return None  # speech: "We use your sign-up data responsibly," a spokesperson said
+    comma = sentence.rfind(", ")
+    if comma > 0 and len(sentence[comma + 2:].split()) <= _REPORTED_TAIL_MAX_WORDS:
+        return None  # reported advice: "..., the consumer group said."
+    tokens = _WORD_TOKEN.findall(sentence)
+    for position, token in enumerate(tokens):
+        rule_ids = lexicon.reader_words.get(token.casefold(), ()) if token == token.casefold() or position == 0 else ()
+        if not rule_ids and position > 0 and token[:1].isupper():
+            rule_ids = lexicon.reader_words.get(token, ())  # "Ihre", "Sie" inside a sentence: the reader
+        for rule_id in rule_ids:
+            language = rule_language(rule_id)
+            if any(any(rule_family(r) == "consent" and rule_language(r) == language for r in _rules_of(other.casefold(), lexicon))
+                   for other in tokens if other is not token):
+                return rule_id
+    return None
 
 
 def _opens_call_to_action(text: str, position: int, lexicon: Lexicon) -> bool:
@@ -637,8 +678,8 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
                          removed: list[dict]) -> list[tuple[str, int]]:
     """Remove what the rules and the lexicon left of a chrome block, and chrome no word names.
 
-    - a short promo that kept a consent word after its consent button was cut off its end
-      (the button's rule);
+    - a short promo that kept a consent word after its consent button, or a sentence of it,
+      was cut off its end or its start (the cut's rule);
     - a short promo with a clause opening on a call-to-action verb and another consent word
       ("Never miss an update – download the Gazette app"; the verb's consent rule);
     - small print dense in consent words beside a paragraph that consent chrome took whole
@@ -659,14 +700,14 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
         The paragraphs still kept, in order.
     """
     kept_indices = {index for _, index in kept}
-    end_cuts: dict[int, str] = {}  # index -> rule of a cut that ended the paragraph
+    end_cuts: dict[int, str] = {}  # index -> rule of a cut that ended or opened the paragraph
     whole: dict[int, str] = {}  # index -> rule that took the paragraph whole
     for removal in removed:
         index = removal["para"]
         cut = removal["text"].strip()
         if index not in kept_indices:
             whole.setdefault(index, removal["rule"])
-        elif cut and paragraphs[index].rstrip().endswith(cut):
+        elif cut and (paragraphs[index].rstrip().endswith(cut) or paragraphs[index].lstrip().startswith(cut)):
             end_cuts[index] = removal["rule"]
     left = []
     for paragraph, index in kept:
@@ -682,7 +723,7 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
         changed = False
         for position, (paragraph, index) in enumerate(left):
             neighbour = consent.get(index - 1) or consent.get(index + 1)
-            if neighbour is not None and _is_small_print(paragraph, lexicon):
+            if neighbour is not None and (_is_small_print(paragraph, lexicon) or _reader_promo(paragraph, lexicon)):
                 removed.append({"rule": neighbour, "text": paragraph, "para": index})
                 whole[index] = consent[index] = neighbour
                 del left[position]
