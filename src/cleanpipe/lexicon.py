@@ -331,12 +331,6 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
         if not count:
             pieces.append(sentence)
             continue
-        # a promo sentence at either edge of a story paragraph (one standing alone goes beside consent chrome only)
-        rule_id = _reader_promo(sentence, lexicon) if len(starts) > 1 and (start == 0 or end == len(paragraph)) else None
-        if rule_id is not None:
-            removed.append({"rule": rule_id, "text": sentence, "para": index})
-            cut = True
-            continue
         if len(starts) > 1:
             glued = start > 0 and not paragraph[start - 1].isspace()
             if sentence.endswith(_FULL_STOP_END):
@@ -374,6 +368,7 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
 
 
 _CREDIT_TAIL_MIN_WORDS = 3  # what the credit ends: a caption or a sentence, not a label of its own
+_CAPTION_MIN_LOWER = 2  # lower-case words a caption has before a credit with no label ("... con il sindaco ... Foto X")
 _CREDIT_TAIL_REACH = 80  # characters from the end where a credit run onto a caption can start
 
 
@@ -390,7 +385,11 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
             break
         if not paragraph[start - 1 : start].isspace() or len(paragraph[:start].split()) < _CREDIT_TAIL_MIN_WORDS:
             continue
-        caption = not paragraph[:start].rstrip().endswith(PROSE_END)  # after a sentence: the rules' and the sentence check's
+        # A caption before it: words of prose, no sentence end (after one: the rules' and the sentence
+        # check's). A run of names or title-case words is no caption: "June 10 -- MIDFLORIDA Credit
+        # Union Amphitheatre", "15 Amazing Images of Stars".
+        before = paragraph[:start].rstrip()
+        caption = not before.endswith(PROSE_END) and sum(word.islower() for word in _WORD_TOKEN.findall(before)) >= _CAPTION_MIN_LOWER
         if start in signs:
             if caption and _names_only(paragraph[start + 1:], lexicon) and _WORD_TOKEN.search(paragraph, start):
                 return start, CAPTION_COPYRIGHT
@@ -439,41 +438,6 @@ def _trailing_button(sentence: str, lexicon: Lexicon) -> str | None:
     return hits.most_common(1)[0][0] if total >= 1 and unknown <= 1 else None
 
 
-# A promo and its small print speak to the reader ("Get the weather alerts on your phone",
-# "Ihre E-Mail-Adresse verwenden wir nur für den Versand", "Cet article vous est offert"):
-# a short sentence holding a word that addresses the reader (``[lexicon] reader_words``) and
-# a consent word of the same language, with no quotation in it. A story reports what others
-# said to whom; its quotations that address someone are in quotation marks.
-# Service journalism addresses the reader too ("If you want to cancel your subscription,
-# you must give 30 days' notice, the consumer group said."): it runs longer, and it names
-# who advises, in a short clause after its last comma.
-_READER_PROMO_MAX_WORDS = 14
-_REPORTED_TAIL_MAX_WORDS = 5  # ", the consumer group said.", ", zegt de toezichthouder.", ", orienta a polícia."
-_QUOTE_CLOSING = re.compile(r"[,.!?…][\"”»“’]")
-
-
-def _reader_promo(sentence: str, lexicon: Lexicon) -> str | None:
-    """The consent rule of a short sentence addressing the reader with a consent word of its language, if it is one."""
-    if not lexicon.reader_words or sentence.count(" ") >= _READER_PROMO_MAX_WORDS:
-        return None
-    if not QUOTES.isdisjoint(sentence) and (_QUOTE_CLOSING.search(sentence) or not QUOTES.isdisjoint(_QUOTED_NAME.sub(" ", sentence))):
-        return None  # speech: "We use your sign-up data responsibly," a spokesperson said
-    comma = sentence.rfind(", ")
-    if comma > 0 and len(sentence[comma + 2:].split()) <= _REPORTED_TAIL_MAX_WORDS:
-        return None  # reported advice: "..., the consumer group said."
-    tokens = _WORD_TOKEN.findall(sentence)
-    for position, token in enumerate(tokens):
-        rule_ids = lexicon.reader_words.get(token.casefold(), ()) if token == token.casefold() or position == 0 else ()
-        if not rule_ids and position > 0 and token[:1].isupper():
-            rule_ids = lexicon.reader_words.get(token, ())  # "Ihre", "Sie" inside a sentence: the reader
-        for rule_id in rule_ids:
-            language = rule_language(rule_id)
-            if any(any(rule_family(r) == "consent" and rule_language(r) == language for r in _rules_of(other.casefold(), lexicon))
-                   for other in tokens if other is not token):
-                return rule_id
-    return None
-
-
 def _opens_call_to_action(text: str, position: int, lexicon: Lexicon) -> bool:
     """Whether the word at ``position`` opens a sentence and is a call-to-action verb."""
     word = _WORD_TOKEN.match(text, position)
@@ -507,10 +471,12 @@ _LINK_MAX_WORDS = 12
 
 
 def _cut_link_arrow(paragraph: str, index: int, removed: list[dict]) -> str:
-    """Cut a short last sentence (or the whole paragraph) ending on a link's arrow, with no quotation opened in it."""
+    """Cut a short last sentence (or the whole paragraph) ending on a link's arrow, in a paragraph that opens no quotation."""
+    if any(mark in paragraph for mark in _LINK_OPENINGS) or paragraph.rstrip(" »›→>").endswith(PROSE_END):
+        return paragraph  # a quotation closing: «... сделать!»
     starts = sentence_starts(paragraph)
     link = paragraph[starts[-1]:].strip()
-    if any(mark in link for mark in _LINK_OPENINGS) or len(link.split()) > _LINK_MAX_WORDS or not _WORD_TOKEN.search(link):
+    if len(link.split()) > _LINK_MAX_WORDS or not _WORD_TOKEN.search(link):
         return paragraph
     removed.append({"rule": LINK_ARROW, "text": link, "para": index})
     return paragraph[:starts[-1]].rstrip()
@@ -723,7 +689,7 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
         changed = False
         for position, (paragraph, index) in enumerate(left):
             neighbour = consent.get(index - 1) or consent.get(index + 1)
-            if neighbour is not None and (_is_small_print(paragraph, lexicon) or _reader_promo(paragraph, lexicon)):
+            if neighbour is not None and _is_small_print(paragraph, lexicon):
                 removed.append({"rule": neighbour, "text": paragraph, "para": index})
                 whole[index] = consent[index] = neighbour
                 del left[position]

@@ -36,7 +36,6 @@ words is this family's junk, whatever its exact wording::
     labels = ["news"]                           # chrome only in a label before a headline ("More news: ...")
     name_labels = ["source", "tags"]            # alone before a colon, names or a list after it: "Source: AFP"
     cta_verbs = ["download", "subscribe"]       # an imperative opening a clause: "Download our app for ..."
-    reader_words = ["you", "your"]              # consent packs: words that address the reader ("Ihre": case-sensitive)
 
 and ``rules/<language>/function_words.txt`` lists the language's articles, prepositions,
 pronouns and conjunctions (one a line, ``#`` comments), which the check ignores.
@@ -196,7 +195,6 @@ class Lexicon:
     label_words: frozenset[str]  # words that count as chrome in a teaser's label only ("Más noticias: ...")
     name_labels: dict[str, tuple[str, ...]]  # a one-word label -> lexicon ids: "Source: AFP", "Tags: port, budget"
     cta_verbs: dict[str, tuple[str, ...]]  # an imperative that opens a call to action -> lexicon ids: "Download ..."
-    reader_words: dict[str, tuple[str, ...]]  # a word addressing the reader -> consent lexicon ids: "your", "Ihre" (capitalised: case-sensitive)
     words: dict[str, tuple[str, ...]]  # token -> ids of the packs' lexicons listing it ("en.share.lexicon"), in pack order
     prefixes: dict[str, tuple[tuple[str, str], ...]]  # a prefix's first four letters -> (prefix, id), longest first
 
@@ -275,7 +273,6 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     label_words: set[str] = set()
     name_labels: dict[str, list[str]] = {}
     cta_verbs: dict[str, list[str]] = {}
-    reader_words: dict[str, list[str]] = {}
     prefixes: dict[str, list[tuple[str, str]]] = {}
     for language in languages:
         for root in roots:
@@ -298,11 +295,6 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
                         raise ConfigError(f"{path}: lexicon {what} {entry!r} is not one lowercase token")
                     if rule_id not in listed.setdefault(entry, []):
                         listed[entry].append(rule_id)
-            for entry in pack.get("lexicon", {}).get("reader_words", ()):
-                if not entry.strip() or " " in entry:
-                    raise ConfigError(f"{path}: lexicon reader word {entry!r} is not one token")
-                if rule_id not in reader_words.setdefault(entry, []):
-                    reader_words[entry].append(rule_id)
             for entry in pack.get("lexicon", {}).get("words", ()):
                 if entry != entry.casefold() or not entry.strip() or " " in entry:
                     raise ConfigError(f"{path}: lexicon entry {entry!r} is not one lowercase token")
@@ -319,7 +311,6 @@ def load_lexicon(languages: tuple[str, ...], extra_dirs: tuple[str, ...] = (),
     return Lexicon(frozenset(function_words), frozenset(label_words),
                    {word: tuple(ids) for word, ids in name_labels.items()},
                    {word: tuple(ids) for word, ids in cta_verbs.items()},
-                   {word: tuple(ids) for word, ids in reader_words.items()},
                    {word: tuple(ids) for word, ids in words.items()}, ordered)
 
 
