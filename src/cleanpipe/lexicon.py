@@ -102,12 +102,17 @@ def lexicon_rule(text: str, lexicon: Lexicon) -> str | None:
 
 _LINK_ROW = re.compile(r"\s+[|·•]\s+")
 _LINK_ROW_MIN_ITEMS, _LINK_ROW_MAX_ITEM_WORDS = 3, 4
+_TABLE_EDGES = ("|",)
 
 
 def _is_link_row(text: str, min_items: int = _LINK_ROW_MIN_ITEMS, max_item_words: int = _LINK_ROW_MAX_ITEM_WORDS) -> bool:
     """Three or more short items between bars or dots: a footer's or a menu's links
-    ("Regulamin | Polityka prywatności | Kontakt | Reklama")."""
-    items = _LINK_ROW.split(text.strip())
+    ("Regulamin | Polityka prywatności | Kontakt | Reklama"). A row that opens or closes on
+    a bar is a table's ("| 1 | Kyle Busch | 5040 | 5 |"), the story's data."""
+    text = text.strip()
+    if text[:1] in _TABLE_EDGES or text[-1:] in _TABLE_EDGES:
+        return False
+    items = _LINK_ROW.split(text)
     return len(items) >= min_items and all(0 < len(item.split()) <= max_item_words for item in items)
 
 
