@@ -167,3 +167,56 @@ def test_title_url_and_date_are_trafilaturas(html):
     theirs = trafilatura.extract_metadata(load_html(html), None, set_date_params(False))
     assert (ours.title, ours.url, ours.date) == (theirs.title, theirs.url, theirs.date)
     assert ours.title
+
+
+HTML = FIXTURES / "html"
+
+
+def _text_of(name: str) -> str:
+    return extract_html(Document(name, "html", text=(HTML / name).read_text("utf-8"))).text
+
+
+def test_link_cards_of_other_stories_are_not_the_article():
+    text = _text_of("link-cards.html")
+    assert "Engineers started work on the storm-damaged harbour wall" in text
+    assert "drop-in session at the harbour office" in text
+    assert "ferry operator" not in text and "MARINA" not in text  # teasers inside links
+    # plain trafilatura keeps the teasers: the pruning is what removes them
+    plain = trafilatura.extract((HTML / "link-cards.html").read_text("utf-8"), **extract_module.EXTRACT_OPTIONS)
+    assert "ferry operator" in plain
+
+
+def test_a_second_story_appended_by_infinite_scroll_is_dropped():
+    text = _text_of("two-stories.html")
+    assert "Two kayakers were brought ashore" in text and "tell someone on shore" in text
+    assert "School roof" not in text and "Quay Street" not in text
+
+
+def test_a_body_behind_a_paywall_wrapper_comes_from_the_pages_json_ld():
+    text = _text_of("json-ld-body.html")
+    assert text.splitlines()[0].startswith("The county council approved new bus lanes")
+    assert "Bus operators welcomed the decision" in text and len(text.splitlines()) == 6  # its six paragraphs
+    assert "Subscribe to read" not in text
+
+
+@pytest.mark.parametrize("text, body, replaced", [
+    ("Short opening of the story about bus lanes.", "Other story one.\nOther story two.\nOther story three.", False),
+    ("The council approved bus lanes.", "The council approved bus lanes on Tuesday.\nA second line.", False),  # under three paragraphs
+    ("", "First paragraph here.\nSecond paragraph here.\nThird paragraph here.", True),
+    ("The council approved bus lanes " * 20, "The council approved bus lanes.\nOn Tuesday.\nAfter a debate.", False),  # not shorter
+])
+def test_json_ld_body_replaces_only_a_much_shorter_extraction_of_the_same_story(text, body, replaced):
+    better = extract_module.fallback_body(text, "<html></html>", body)
+    assert (better is not None) is replaced
+
+
+def test_an_empty_next_js_page_is_read_from_its_flight_payload():
+    row = ("<p>The county council approved new bus lanes on the ring road on Tuesday night, after a long debate.</p>"
+           "<p>The lanes will run from the hospital roundabout to the station and are meant to cut journey times.</p>"
+           "<p>Opposition councillors said the scheme would push traffic into residential streets nearby.</p>")
+    payload = f"1:T{len(row.encode('utf-8')):x},{row}"
+    html = ('<html><body><div id="root"></div><script>self.__next_f.push([1,' + json.dumps(payload) + '])</script>'
+            '</body></html>')
+    text = extract_module.fallback_body("", html, None)
+    assert text is not None and "hospital roundabout" in text and "Opposition councillors" in text
+    assert extract_module.fallback_body("Some text was found.", html, None) is None  # only when nothing was
