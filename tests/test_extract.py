@@ -220,3 +220,28 @@ def test_an_empty_next_js_page_is_read_from_its_flight_payload():
     text = extract_module.fallback_body("", html, None)
     assert text is not None and "hospital roundabout" in text and "Opposition councillors" in text
     assert extract_module.fallback_body("Some text was found.", html, None) is None  # only when nothing was
+
+
+def test_the_standfirst_the_page_shows_opens_the_text():
+    html = (HTML / "standfirst.html").read_text("utf-8")
+    assert "Commuters say" not in trafilatura.extract(html, **extract_module.EXTRACT_OPTIONS)  # trafilatura leaves it out
+    lines = _text_of("standfirst.html").splitlines()
+    assert lines[0] == "Commuters say the island ferry's new winter timetable will leave hospital night staff stranded after their shifts."
+    assert lines[1].startswith("The island ferry will run four crossings a day") and len(lines) == 5
+
+
+@pytest.mark.parametrize("page, kept", [
+    # a description no element shows (a site's own blurb) is not added
+    ('<meta property="og:description" content="The best local news, sport and weather from the island and the coast.">', False),
+    # a description the body already holds is not added twice
+    ('<meta property="og:description" content="The island ferry will run four crossings a day from November, down from seven.">'
+     '<p>The island ferry will run four crossings a day from November, down from seven.</p>', False),
+    # too short to be a standfirst
+    ('<meta property="og:description" content="Ferry news."><p>Ferry news.</p>', False),
+    ('<meta property="og:description" content="Commuters say the new timetable will leave night staff stranded after shifts.">'
+     '<p class="dek">Commuters say the new timetable will leave night staff stranded after shifts.</p>', True),
+])
+def test_a_standfirst_is_added_only_when_the_page_shows_it_and_the_body_lacks_it(page, kept):
+    tree = load_html(f"<html><head></head><body>{page}</body></html>")
+    body = "The island ferry will run four crossings a day from November, down from seven.\nCouncillors objected."
+    assert (extract_module.standfirst(tree, body) is not None) is kept

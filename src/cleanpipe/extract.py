@@ -87,8 +87,55 @@ def _extract(html: str, url: str | None):
     if better is not None:
         if result is None:
             result = TrafilaturaDocument()
-        result.text = better
+        result.text = text = better
+    if text:
+        lead = standfirst(tree, text)
+        if lead is not None:
+            result.text = lead + "\n" + text
     return result, meta
+
+
+# --- the standfirst: the summary under the headline, which trafilatura often leaves out ------
+
+# The page's description is its standfirst when the page shows it as text of its own (a
+# site-wide description is in no element) and the body does not already hold it. Found by
+# its opening, or past a dateline ("Berlin. Die ..."), or by its end.
+_STANDFIRST_MIN_WORDS = 6
+_STANDFIRST_KEY_CHARS = 40
+_STANDFIRST_MAX_GROWTH = 1.6  # the element shown may add a dateline or a sentence, not a page
+_STANDFIRST_SEEN_SHARE = 0.8  # of its words already in the body's opening: the body holds it
+_STANDFIRST_BLOCKS = "p|div|h2|span|strong|section|header"
+_DESCRIPTION = ('//meta[@property="og:description"]/@content|//meta[@name="description"]/@content'
+                '|//meta[@name="twitter:description"]/@content')
+
+
+def standfirst(tree, text: str) -> str | None:
+    """The page's standfirst when the extracted ``text`` lacks it, as the page shows it, or None."""
+    descriptions = [" ".join(value.split()) for value in tree.xpath(_DESCRIPTION)]
+    description = next((value for value in descriptions if value), "")
+    words = description.split()
+    if len(words) < _STANDFIRST_MIN_WORDS or description.endswith(("...", "…")):
+        return None
+    opening = {word.casefold() for word in " ".join(text.splitlines()[:8]).split()}
+    if sum(word.casefold() in opening for word in words) >= _STANDFIRST_SEEN_SHARE * len(words):
+        return None
+    longest = len(description) * _STANDFIRST_MAX_GROWTH + 40
+    for key in (description[:_STANDFIRST_KEY_CHARS], description[15:15 + _STANDFIRST_KEY_CHARS],
+                description.rstrip(".…")[-_STANDFIRST_KEY_CHARS:]):
+        if len(key) < _STANDFIRST_KEY_CHARS or '"' in key:
+            continue
+        shown = [" ".join(element.text_content().split()) for element in
+                 tree.xpath(f'//*[self::{" or self::".join(_STANDFIRST_BLOCKS.split("|"))}][contains(., "{key}")]')]
+        shown = [value for value in shown if key in value and len(value) <= longest]
+        if shown:
+            lead = min(shown, key=len)
+            if lead[:_STANDFIRST_KEY_CHARS] in " ".join(text.split()):
+                return None  # a sentence of the body the page also put in its description
+            lead_words = lead.split()
+            if sum(word.casefold() in opening for word in lead_words) >= _STANDFIRST_SEEN_SHARE * len(lead_words):
+                return None
+            return lead
+    return None
 
 
 # --- pruning: chrome that trafilatura would take for the article's text ---------------
