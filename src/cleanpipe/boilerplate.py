@@ -15,6 +15,27 @@ REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy o
 HEAD_HEADLINE = "structure.head-headline"  # built in: a headline-shaped line between a scrape's title and its story
 
 
+# A headline restated above the story with a kicker or a word changed ("Deutscher Handel mit
+# Teheran: Druck durch Sanktionen wächst" under "Druck durch Sanktionen wächst"): most of its
+# words are the title's and most of the title's are in it, and it does not end as a sentence.
+_RESTATED_OWN_SHARE = 0.7
+_RESTATED_TITLE_SHARE = 0.5
+_RESTATED_MAX_CHARS = 300
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _restates_title(paragraph: str, title: str) -> bool:
+    """Whether a headline-shaped paragraph is mostly the title's words, and holds most of them."""
+    if len(paragraph) > _RESTATED_MAX_CHARS or paragraph.rstrip().endswith((".", "!", "?", "…")):
+        return False
+    own = [token.casefold() for token in _TOKEN.findall(paragraph)]
+    title_tokens = {token.casefold() for token in _TOKEN.findall(title)}
+    if not own or not title_tokens:
+        return False
+    shared = sum(token in title_tokens for token in own)
+    return shared >= _RESTATED_OWN_SHARE * len(own) and len(title_tokens & set(own)) >= _RESTATED_TITLE_SHARE * len(title_tokens)
+
+
 def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int,
                       lexicon: Lexicon | None = None) -> Document:
     """Remove junk paragraphs and fragments from ``doc.paragraphs``.
@@ -50,7 +71,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         if is_machine_text(paragraph, page_url):
             doc.removed.append({"rule": MACHINE_TEXT, "text": paragraph, "para": index})
             continue
-        if not kept and _fold_title(paragraph) in titles:
+        if not kept and (_fold_title(paragraph) in titles or (doc.title and _restates_title(paragraph, doc.title))):
             # HTML extraction keeps the h1: the first paragraph left, repeating the title, goes.
             doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": index})
             continue
