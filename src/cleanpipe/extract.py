@@ -161,8 +161,18 @@ def prune_chrome(tree) -> None:
         for element in stories[1:]:
             element.drop_tree()
     for element in list(tree.iter(*_CARD_BLOCKS)):
-        if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+        if any(ancestor.tag == "a" for ancestor in element.iterancestors()) or (element.tag == "p" and _is_link(element)):
             element.drop_tree()
+
+
+_LINK_SHARE = 0.8  # of a paragraph's text inside links: it is a teaser ("Read more: <a>...</a>"), not prose
+
+
+def _is_link(element) -> bool:
+    """Whether most of an element's text is inside links."""
+    text = len(" ".join(element.text_content().split()))
+    linked = sum(len(" ".join(anchor.text_content().split())) for anchor in element.iter("a"))
+    return text > 0 and linked >= _LINK_SHARE * text
 
 
 # --- fallbacks: the page's own copy of a body trafilatura missed ----------------------
