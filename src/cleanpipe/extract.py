@@ -74,7 +74,8 @@ def _extract(html: str, url: str | None):
 
     Before trafilatura reads the page, chrome it would take for text is pruned
     (:func:`prune_chrome`); after, a body it missed or cut short is taken from the page's
-    own copy of the article (:func:`fallback_body`)."""
+    own copy of the article (:func:`fallback_body`), and the standfirst the page shows opens
+    the text when the body lacks it (:func:`standfirst`)."""
     tree = load_html(html)
     if tree is None:
         return None, None

@@ -111,10 +111,16 @@ def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sent
     if length < min_chars:
         return reasons.TOO_SHORT, f"{length} characters after cleaning < {min_chars}"
     if min_sentence_words:
-        prose = sum(len(p.split()) for p in paragraphs if _is_sentence(p, min_sentence_words))
+        prose = words = 0
+        for paragraph in paragraphs:
+            count = paragraph.count(" ") + 1
+            words += count
+            if _is_sentence(paragraph, min_sentence_words):
+                prose += count
+                if prose >= min_prose_words:
+                    return None  # most bodies: enough prose, no need to count the rest
         if not prose:
             return reasons.BOILERPLATE_ONLY, f"no paragraph reads as a sentence of {min_sentence_words}+ words"
-        words = sum(len(p.split()) for p in paragraphs)
         if prose < min_prose_words and prose < MIN_PROSE_SHARE * words:
             return reasons.BOILERPLATE_ONLY, (f"{prose} of {words} words in sentences: under {min_prose_words}"
                                               f" and under {MIN_PROSE_SHARE:.0%}")
