@@ -109,6 +109,8 @@ def _is_link_row(text: str, min_items: int = _LINK_ROW_MIN_ITEMS, max_item_words
     """Three or more short items between bars or dots: a footer's or a menu's links
     ("Regulamin | Polityka prywatności | Kontakt | Reklama"). A row that opens or closes on
     a bar is a table's ("| 1 | Kyle Busch | 5040 | 5 |"), the story's data."""
+    if "|" not in text and "·" not in text and "•" not in text:
+        return False  # most paragraphs: no separator, no split
     text = text.strip()
     if text[:1] in _TABLE_EDGES or text[-1:] in _TABLE_EDGES:
         return False
