@@ -246,3 +246,13 @@ def test_a_standfirst_is_added_only_when_the_page_shows_it_and_the_body_lacks_it
     tree = load_html(f"<html><head></head><body>{page}</body></html>")
     body = "The island ferry will run four crossings a day from November, down from seven.\nCouncillors objected."
     assert (extract_module.standfirst(tree, body) is not None) is kept
+
+
+def test_a_standfirst_in_a_script_without_spaces_is_not_added_twice():
+    """Japanese has no spaces between words: the body's opening is compared by character pairs."""
+    description = "韓国の尹錫悦大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして非常戒厳を宣言した。"
+    tree = load_html(f'<html><head><meta property="og:description" content="{description}"></head>'
+                     f'<body><p class="lead">{description}</p></body></html>')
+    body = "韓国の\n尹錫悦\n大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして「非常戒厳」を宣言した。"
+    assert extract_module.standfirst(tree, body) is None
+    assert extract_module.standfirst(tree, "尹氏は野党が政府高官や検事らへの弾劾訴追案を提出している点などを挙げた。") == description

@@ -102,6 +102,7 @@ def _extract(html: str, url: str | None):
 # site-wide description is in no element) and the body does not already hold it. Found by
 # its opening, or past a dateline ("Berlin. Die ..."), or by its end.
 _STANDFIRST_MIN_WORDS = 6
+_STANDFIRST_MIN_CHARS_UNSPACED = 20  # the same, in a script written without spaces
 _STANDFIRST_KEY_CHARS = 40
 _STANDFIRST_MAX_GROWTH = 1.6  # the element shown may add a dateline or a sentence, not a page
 _STANDFIRST_SEEN_SHARE = 0.8  # of its words already in the body's opening: the body holds it
@@ -115,10 +116,12 @@ def standfirst(tree, text: str) -> str | None:
     descriptions = [" ".join(value.split()) for value in tree.xpath(_DESCRIPTION)]
     description = next((value for value in descriptions if value), "")
     words = description.split()
-    if len(words) < _STANDFIRST_MIN_WORDS or description.endswith(("...", "…")):
+    spaced = description.count(" ") >= _SPACED_MIN_SPACES
+    if ((len(words) < _STANDFIRST_MIN_WORDS if spaced else len("".join(words)) < _STANDFIRST_MIN_CHARS_UNSPACED)
+            or description.endswith(("...", "…"))):
         return None
-    opening = {word.casefold() for word in " ".join(text.splitlines()[:8]).split()}
-    if sum(word.casefold() in opening for word in words) >= _STANDFIRST_SEEN_SHARE * len(words):
+    opening = " ".join(text.splitlines()[:8])
+    if _seen(description, opening):
         return None
     longest = len(description) * _STANDFIRST_MAX_GROWTH + 40
     for key in (description[:_STANDFIRST_KEY_CHARS], description[15:15 + _STANDFIRST_KEY_CHARS],
@@ -132,11 +135,28 @@ def standfirst(tree, text: str) -> str | None:
             lead = min(shown, key=len)
             if lead[:_STANDFIRST_KEY_CHARS] in " ".join(text.split()):
                 return None  # a sentence of the body the page also put in its description
-            lead_words = lead.split()
-            if sum(word.casefold() in opening for word in lead_words) >= _STANDFIRST_SEEN_SHARE * len(lead_words):
+            if _seen(lead, opening):
                 return None
             return lead
     return None
+
+
+_SPACED_MIN_SPACES = 5  # a candidate with fewer is in a script written without spaces (Japanese, Chinese)
+
+
+def _units(text: str, spaced: bool) -> list[str]:
+    """What texts are compared by: case-folded words, or character pairs in a script without spaces."""
+    if spaced:
+        return [word.casefold() for word in text.split()]
+    letters = "".join(text.split())
+    return [letters[i:i + 2] for i in range(len(letters) - 1)]
+
+
+def _seen(candidate: str, opening: str) -> bool:
+    """Whether most of a candidate standfirst is already in the body's opening."""
+    spaced = candidate.count(" ") >= _SPACED_MIN_SPACES
+    units, known = _units(candidate, spaced), set(_units(opening, spaced))
+    return bool(units) and sum(unit in known for unit in units) >= _STANDFIRST_SEEN_SHARE * len(units)
 
 
 # --- pruning: chrome that trafilatura would take for the article's text ---------------
