@@ -106,7 +106,8 @@ _STANDFIRST_MIN_CHARS_UNSPACED = 20  # the same, in a script written without spa
 _STANDFIRST_KEY_CHARS = 40
 _STANDFIRST_MAX_GROWTH = 1.6  # the element shown may add a dateline or a sentence, not a page
 _STANDFIRST_SEEN_SHARE = 0.8  # of its words already in the body's opening: the body holds it
-_STANDFIRST_BLOCKS = "p|div|h2|span|strong|section|header"
+_STANDFIRST_BLOCKS = ("p", "div", "h2", "span", "strong", "section", "header")
+_SHOWING = "//*[" + " or ".join(f"self::{tag}" for tag in _STANDFIRST_BLOCKS) + "][contains(., $key)]"
 _DESCRIPTION = ('//meta[@property="og:description"]/@content|//meta[@name="description"]/@content'
                 '|//meta[@name="twitter:description"]/@content')
 
@@ -128,8 +129,7 @@ def standfirst(tree, text: str) -> str | None:
                 description.rstrip(".…")[-_STANDFIRST_KEY_CHARS:]):
         if len(key) < _STANDFIRST_KEY_CHARS or '"' in key:
             continue
-        shown = [" ".join(element.text_content().split()) for element in
-                 tree.xpath(f'//*[self::{" or self::".join(_STANDFIRST_BLOCKS.split("|"))}][contains(., "{key}")]')]
+        shown = [" ".join(element.text_content().split()) for element in tree.xpath(_SHOWING, key=key)]
         shown = [value for value in shown if key in value and len(value) <= longest]
         if shown:
             lead = min(shown, key=len)

@@ -673,7 +673,7 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
         The paragraphs still kept, in order.
     """
     kept_indices = {index for _, index in kept}
-    end_cuts: dict[int, str] = {}  # index -> rule of a cut that ended or opened the paragraph
+    edge_cuts: dict[int, str] = {}  # index -> rule of a cut that ended or opened the paragraph
     whole: dict[int, str] = {}  # index -> rule that took the paragraph whole
     for removal in removed:
         index = removal["para"]
@@ -681,10 +681,10 @@ def drop_chrome_remnants(kept: list[tuple[str, int]], paragraphs: list[str], lex
         if index not in kept_indices:
             whole.setdefault(index, removal["rule"])
         elif cut and (paragraphs[index].rstrip().endswith(cut) or paragraphs[index].lstrip().startswith(cut)):
-            end_cuts[index] = removal["rule"]
+            edge_cuts[index] = removal["rule"]
     left = []
     for paragraph, index in kept:
-        rule_id = _remnant_rule(paragraph, end_cuts.get(index), lexicon)
+        rule_id = _remnant_rule(paragraph, edge_cuts.get(index), lexicon)
         if rule_id is None:
             left.append((paragraph, index))
         else:
@@ -759,11 +759,11 @@ def _list_header_rule(header: str, lexicon: Lexicon) -> str | None:
     return RELATED_LIST if len(labels) >= 2 else None  # "Related coverage": two label words make a header
 
 
-def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str | None:
+def _remnant_rule(paragraph: str, edge_cut: str | None, lexicon: Lexicon) -> str | None:
     """The rule that takes a kept paragraph as a chrome remnant or a chrome line no word names, if any."""
-    if (end_cut is not None and rule_family(end_cut) == "consent" and len(paragraph.split()) <= _PROMO_MAX_WORDS
+    if (edge_cut is not None and rule_family(edge_cut) == "consent" and len(paragraph.split()) <= _PROMO_MAX_WORDS
             and _consent_words(paragraph, lexicon)):
-        return end_cut
+        return edge_cut
     promo = _call_to_action(paragraph, lexicon)
     if promo is not None:
         return promo
@@ -788,33 +788,19 @@ def _remnant_rule(paragraph: str, end_cut: str | None, lexicon: Lexicon) -> str 
 # advice ("Register for the vaccine by email or by phone", "Inscrivez-vous sur les listes
 # électorales"): downloading, installing, subscribing, donating, turning an ad blocker off.
 _CTA_MAX_WORDS = 35
-_CLAUSE_START = re.compile(r"(?:^|[.!?]\s+|\s[–—-]\s+|:\s+)[¡¿(]?([^\W\d_][\w'’-]*)")
-
-
-_OPENINGS: dict[int, tuple[Lexicon, re.Pattern]] = {}  # id(lexicon) -> (the lexicon, kept so the id stays its; its pattern)
-
-
-def _consent_verb_openings(lexicon: Lexicon) -> re.Pattern:
-    """One pattern for a clause opening on any consent call-to-action verb: a paragraph is scanned once, in C."""
-    cached = _OPENINGS.get(id(lexicon))
-    if cached is None:
-        verbs = [verb for verb, ids in lexicon.cta_verbs.items() if any(rule_family(r) == "consent" for r in ids)]
-        alternatives = "|".join(re.escape(verb) for verb in sorted(verbs, key=len, reverse=True)) or "(?!)"
-        pattern = re.compile(rf"(?:^|[.!?]\s+|\s[–—-]\s+|:\s+)[¡¿(]?(?:{alternatives})(?![\w'’-])", re.IGNORECASE)
-        cached = _OPENINGS[id(lexicon)] = (lexicon, pattern)
-    return cached[1]
 
 
 def _call_to_action(paragraph: str, lexicon: Lexicon) -> str | None:
     """The consent rule of a short promo with a clause opening on a call-to-action verb, if it is one."""
     if not lexicon.cta_verbs or paragraph.count(" ") >= _CTA_MAX_WORDS or len(paragraph.split()) > _CTA_MAX_WORDS:
         return None
-    if _consent_verb_openings(lexicon).search(paragraph) is None:
+    openings = lexicon.consent_cta_openings
+    if openings.search(paragraph) is None:
         return None  # most paragraphs: no clause opens on such a verb
     text = _QUOTED_NAME.sub(" ", paragraph) if not QUOTES.isdisjoint(paragraph) else paragraph
     if not QUOTES.isdisjoint(text):
         return None  # reported speech: "Subscribe and save," the ad said; a quoted name is no speech ("Install «Metro Live» ...")
-    for match in _CLAUSE_START.finditer(text):
+    for match in openings.finditer(text):
         for rule_id in lexicon.cta_verbs.get(match.group(1).casefold(), ()):
             # the other word in the verb's language: "Download the application form ..." is no French app promo
             if rule_family(rule_id) == "consent" and _consent_words(

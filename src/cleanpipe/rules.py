@@ -225,6 +225,15 @@ class Lexicon:
         automaton.make_automaton()
         return automaton
 
+    @functools.cached_property
+    def consent_cta_openings(self) -> re.Pattern:
+        """A clause opening on a consent pack's call-to-action verb, the verb as group 1 ("... – download
+        the app"): one scan in C finds every candidate of a paragraph."""
+        verbs = sorted((verb for verb, ids in self.cta_verbs.items() if any(rule_family(r) == "consent" for r in ids)),
+                       key=len, reverse=True)
+        alternatives = "|".join(re.escape(verb) for verb in verbs) or "(?!)"
+        return re.compile(rf"(?:^|[.!?]\s+|\s[–—-]\s+|:\s+)[¡¿(]?({alternatives})(?![\w'’-])", re.IGNORECASE)
+
     def find(self, lowered: str) -> list[tuple[int, int]]:
         """Where chrome words of three letters or more stand in a lower-cased text, as (start, end).
 
