@@ -256,3 +256,18 @@ def test_a_standfirst_in_a_script_without_spaces_is_not_added_twice():
     body = "韓国の\n尹錫悦\n大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして「非常戒厳」を宣言した。"
     assert extract_module.standfirst(tree, body) is None
     assert extract_module.standfirst(tree, "尹氏は野党が政府高官や検事らへの弾劾訴追案を提出している点などを挙げた。") == description
+
+
+@pytest.mark.parametrize("script", [
+    '{"@type": "NewsArticle", "articleBody": "broken',  # truncated JSON
+    '{"@type": "NewsArticle", "articleBody": 42}',  # not a string
+    '[{"@graph": [{"articleBody": null}]}]',
+])
+def test_a_broken_json_ld_body_is_ignored(script):
+    tree = load_html(f'<html><head><script type="application/ld+json">{script}</script></head><body></body></html>')
+    assert extract_module._json_ld_article_body(tree) is None
+
+
+def test_a_broken_next_js_payload_is_ignored():
+    html = '<html><body><script>self.__next_f.push([1,"1:T\\uZZZZ,<p>x"])</script></body></html>'
+    assert extract_module.fallback_body("", html, None) is None

@@ -91,3 +91,11 @@ def test_a_pitch_among_buttons_is_boilerplate_only_but_a_short_brief_is_an_artic
     # the check is off at 0, and a body with min_prose_words in sentences is kept whatever else it holds
     assert body_problem(PAYWALL_LEFT * 2, True, 100, config.min_sentence_words, 0) is None
     assert body_problem(PAYWALL_LEFT * 2 + BRIEF, True, 100, config.min_sentence_words, config.min_prose_words) is None
+
+
+def test_a_page_not_found_scrape_is_a_boilerplate_only_reject(clean_file):
+    """A "page not found" is one sentence of apology among links (one sentence was enough before
+    min_prose_words): a reject, not an article."""
+    articles, rejects, _ = clean_file(FIXTURES / "walls", "page-not-found.txt")
+    assert articles == []
+    assert [r["reason"] for r in rejects] == [reasons.BOILERPLATE_ONLY]
