@@ -141,4 +141,7 @@ def clean_articles_scheduled(
 
 
 if __name__ == "__main__":
-    clean_articles(*sys.argv[1:3])
+    from cleanpipe_flows.server import start_embedded_server
+
+    with start_embedded_server()():  # one embedded server, for the flow and its worker processes
+        clean_articles(*sys.argv[1:3])

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def test_runner_options_choose_the_flows_task_runner(tmp_path, capsys, monkeypat
             return lambda raw, clean, config_path, batch_files: run(raw, clean, load_config(config_path, batch_files=batch_files))
 
     monkeypatch.setattr(flow_module, "clean_articles", FlowStandIn())
-    monkeypatch.setattr("cleanpipe_flows.server.start_embedded_server", lambda: lambda: None)  # no flow, no server
+    monkeypatch.setattr("cleanpipe_flows.server.start_embedded_server", lambda: contextlib.nullcontext)  # no flow, no server
     raw = str(FIXTURES / "raw_mixed")
     assert main(["run", raw, str(tmp_path / "a"), "--dask-address", "tcp://127.0.0.1:8786"]) == 0
     assert main(["run", raw, str(tmp_path / "b"), "--runner", "threads", "--workers", "3"]) == 0
@@ -77,3 +78,16 @@ def test_runner_options_need_the_flow(tmp_path, capsys):
     assert "--no-prefect runs them in this process" in capsys.readouterr().err
     assert main(["run", raw, str(tmp_path / "out"), "--workers", "0"]) == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_language_profiles_load_early_only_when_the_batches_will_run_in_this_process(tmp_path):
+    from cleanpipe.cli import _cleans_in_process
+    from cleanpipe.config import Config
+
+    (tmp_path / "a.txt").write_bytes(b"x" * 600)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_bytes(b"x" * 600)
+    assert _cleans_in_process(str(tmp_path), Config(parallel_min_bytes=2000))
+    assert not _cleans_in_process(str(tmp_path), Config(parallel_min_bytes=1000))  # the two files add up past it
+    assert not _cleans_in_process(str(tmp_path), Config(parallel_min_bytes=0))  # 0: always the task runner
+    assert not _cleans_in_process("s3://bucket/raw", Config())

@@ -94,22 +94,46 @@ def _run(args: argparse.Namespace) -> int:
         from cleanpipe_flows.clean_articles import clean_articles
         from cleanpipe_flows.runners import task_runner
 
-        _warm_up(config)
+        _warm_up(config, languages=_cleans_in_process(args.raw_dir, config))
         runner = task_runner(args.runner, args.workers, args.dask_address)
         flow = clean_articles.with_options(task_runner=runner)
-        server_ready()
-        summary = flow(args.raw_dir, args.clean_dir, args.config, args.batch_files)
+        with server_ready():  # the flow, and the worker processes it spawns, use that one server
+            summary = flow(args.raw_dir, args.clean_dir, args.config, args.batch_files)
     print(format_summary(summary, time.perf_counter() - started))
     return 0
 
 
-def _warm_up(config) -> None:
-    """Compile the rule packs and load the language profiles (small runs clean in this process)."""
-    from cleanpipe.language import detect_language
+def _warm_up(config, languages: bool) -> None:
+    """Compile the rule packs; load the language profiles too if the batches will run in this process."""
     from cleanpipe.pipeline import rules_for
 
     rules_for(config)
-    detect_language("load the language profiles once before the first batch arrives")
+    if languages:
+        from cleanpipe.language import detect_language
+
+        detect_language("load the language profiles once before the first batch arrives")
+
+
+def _cleans_in_process(raw_dir: str, config) -> bool:
+    """Whether the flow will likely clean here: a local raw folder under ``config.parallel_min_bytes``.
+
+    Larger runs send their batches to worker processes, which load their own language
+    profiles; loading them here too would hold ~70 MB in the flow's process for nothing.
+    """
+    from cleanpipe.storage import is_remote
+
+    if is_remote(raw_dir) or config.parallel_min_bytes <= 0:
+        return False
+    total = 0
+    for folder, _dirs, files in os.walk(raw_dir):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue  # vanished or unreadable: the plan reports it
+            if total >= config.parallel_min_bytes:
+                return False
+    return True
 
 
 def _eval(args: argparse.Namespace) -> int:
