@@ -1,3 +1,4 @@
+import random
 import subprocess
 import sys
 
@@ -157,3 +158,25 @@ def test_a_loaded_segment_is_searchable_at_once(tmp_path):
     loaded.load_segment(tmp_path / "d.npz")
     assert [loaded.find("q", s).of for s in signatures] == [f"d{n}" for n in range(50)]
     assert loaded.find("k7", signatures[0]).kind == "exact"
+
+
+def test_room_reserved_ahead_changes_no_answer_and_no_saved_byte(tmp_path):
+    shuffled = [random.Random(seed).sample(STORY.split(), k=len(STORY.split())) for seed in range(20)]
+    stories = [STORY] + [" ".join(words) for words in shuffled] + [STORY.upper()]
+    for reserved, name in ((0, "grown.npz"), (len(stories), "reserved.npz"), (3, "short.npz")):
+        index = DuplicateIndex(0.8, 128)
+        index.add("first", exact_key("a story"), sig("a story"))
+        index.reserve(reserved)
+        found = []
+        for number, story in enumerate(stories):
+            duplicate = index.find(exact_key(story), sig(story))
+            found.append(duplicate and duplicate.of)
+            if duplicate is None:
+                index.add(f"s{number}", exact_key(story), sig(story))
+        assert found[-1] == "s0" and found[:-1] == [None] * (len(stories) - 1)
+        index.save_segment(tmp_path / name)
+        if reserved:
+            assert found == first_found
+            assert (tmp_path / name).read_bytes() == (tmp_path / "grown.npz").read_bytes()
+        else:
+            first_found = found

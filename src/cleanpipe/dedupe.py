@@ -181,6 +181,12 @@ class DuplicateIndex:
         self._remember([doc_id], [key], np.asarray(sig).reshape(1, -1), band_keys)
         self._added.append((doc_id, key, self._position[doc_id]))
 
+    def reserve(self, articles: int) -> None:
+        """Make room for ``articles`` more signatures at once (growing by half again holds both copies for a moment)."""
+        needed = len(self._ids) + articles
+        if needed > len(self._signatures):
+            self._signatures = _grown(self._signatures, needed, len(self._ids))
+
     def save_segment(self, path: Path) -> None:
         """Write what was added since loading to ``path`` (.npz), atomically."""
         ids = np.array([a[0] for a in self._added], dtype=str)

@@ -375,6 +375,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
     stats.parts = []
 
     # Pass 1: duplicates, and per-source paragraph counts over the articles kept.
+    index.reserve(stats.articles)  # every staged article may be kept: one allocation, not a doubling series
     run_repeats = RepeatCounts()
     duplicates: dict[str, dict] = {}  # id -> its duplicate reject
     for batch in plan.batches:
@@ -397,6 +398,11 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
             }
         run_repeats.add_batch(groups[kept], counts[kept], flat_keys[np.repeat(kept, counts)])
         run_repeats.add_batch(groups[kept], counts[kept], flat_labels[np.repeat(kept, counts)], documents=False)
+    # The generation's segment is written now, not with the ledger: the index is the commit's
+    # largest holding (~1.2 KB an article) and goes before the repeat counts are merged. A
+    # segment above HEAD is rewritten when a dead commit resumes, so the order is safe.
+    index.save_segment(state / f"dedupe-{plan.generation:05d}.npz")
+    del index
     repeated = (earlier_repeats + run_repeats).repeated(config.source_repeat_min_docs, config.source_repeat_min_share,
                                                         config.source_repeat_line_min_docs)
     phases["duplicates"] = time.perf_counter() - started
@@ -456,7 +462,6 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
         ledger = load_ledger(clean)
         ledger_entries.extend({"path": rel, **ledger.get(rel, {}), **plan.files[rel]} for rel in touched)
     stats.languages = +stats.languages
-    index.save_segment(state / f"dedupe-{plan.generation:05d}.npz")
     try:
         run_repeats.save_segment(state / f"repeat-{plan.generation:05d}.npz")
     except OSError as exc:
