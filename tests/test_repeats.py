@@ -243,3 +243,21 @@ def test_a_teaser_label_before_other_headlines_in_each_story_goes(tmp_path):
         record = articles[f"courier/story-{number}.txt"]
         assert record["text"] == "\n\n".join(paragraphs)
         assert [r["rule"] for r in record["removed"]] == [SOURCE_REPEAT]
+
+
+def test_a_pitch_sentence_in_two_of_a_sources_stories_goes_a_background_sentence_stays(tmp_path):
+    pitch = "Become a Friend of the Courier: members get our weekly newsletter and free entry to every event."
+    background = "The harbour wall was built in 1889 and last repaired in 1962."  # no pitch word: two follow-ups may share it
+    raw = tmp_path / "raw"
+    for number, (title, paragraphs) in enumerate(STORIES[:2]):
+        write_story(raw / "courier" / f"story-{number}.txt", title, [*paragraphs, background], promo=pitch)
+    run(raw, tmp_path / "clean", Config(), run_id="r")
+    articles, _ = outputs(tmp_path / "clean")
+    for number, (_, paragraphs) in enumerate(STORIES[:2]):
+        record = articles[f"courier/story-{number}.txt"]
+        assert record["text"] == "\n\n".join([*paragraphs, background])
+        assert {"rule": SOURCE_REPEAT, "text": pitch, "para": 1} in record["removed"]
+    lone = tmp_path / "lone"
+    write_story(lone / "courier" / "story.txt", *STORIES[0], promo=pitch)  # once: no repeat, and no rule knows it
+    run(lone, tmp_path / "clean-lone", Config(), run_id="r")
+    assert pitch in outputs(tmp_path / "clean-lone")[0]["courier/story.txt"]["text"]

@@ -110,7 +110,9 @@ class Config:
     share bar, "Read the full article on example.org", "© 2024 X. All rights reserved.")
     goes when it recurs in this many articles of its source (and ``source_repeat_min_share``):
     an outlet's label or button repeats word for word, while what two of its stories share
-    verbatim is a background sentence, which this does not take. 0 leaves lines to
+    verbatim is a background sentence, which this does not take. So does a sentence with a
+    consent word (newsletter, subscribe, donate, member, ...): the outlet's pitch, which a
+    background sentence of two follow-up stories does not hold. 0 leaves lines to
     ``source_repeat_min_docs``."""
 
     # --- language detection -------------------------------------------------

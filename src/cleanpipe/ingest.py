@@ -25,6 +25,7 @@ pulled first and published at the end, HEAD last (:mod:`cleanpipe.storage`).
 """
 
 import fcntl
+import functools
 import math
 import os
 import shutil
@@ -44,7 +45,8 @@ from cleanpipe.config import Config
 from cleanpipe.dedupe import DuplicateIndex, fingerprint
 from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
-from cleanpipe.pipeline import Batch, body_problem, build_stages, iter_articles, rules_for, split_batches
+from cleanpipe.lexicon import has_consent_word
+from cleanpipe.pipeline import Batch, body_problem, build_stages, iter_articles, lexicon_for, rules_for, split_batches
 from cleanpipe.repeats import (SOURCE_REPEAT, RepeatCounts, group_key, label_keys, paragraph_keys, source_group,
                                strip_repeats)
 from cleanpipe.progress import Progress
@@ -408,6 +410,8 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
     phases["duplicates"] = time.perf_counter() - started
 
     # Pass 2: the final parts, article by article: a batch's records are never all in memory.
+    lexicon = lexicon_for(config)
+    promo = functools.partial(has_consent_word, lexicon=lexicon) if lexicon is not None else None
     ledger_entries = []
     for batch in plan.batches:
         rejects = _read_jsonl(_staged(stage_dir, batch, ".rejects.jsonl"))  # small: no text
@@ -427,7 +431,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
                 article_labels = flat_labels[start:end].tolist()
                 outcome = duplicates.get(article["id"])
                 if outcome is None:
-                    left = strip_repeats(article, article_keys, article_origins, repeated, article_labels)
+                    left = strip_repeats(article, article_keys, article_origins, repeated, article_labels, promo)
                     if left is None:
                         yield line  # unchanged: the staged bytes are the final ones
                         continue

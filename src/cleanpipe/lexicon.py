@@ -822,6 +822,11 @@ def _is_small_print(paragraph: str, lexicon: Lexicon) -> bool:
             or (consent >= _SMALL_PRINT_SHORT_HITS and unknown <= consent))
 
 
+def has_consent_word(text: str, lexicon: Lexicon) -> bool:
+    """Whether a word of ``text`` is in a consent vocabulary (newsletter, subscribe, donate, cookie, ...)."""
+    return _consent_words(text, lexicon) > 0
+
+
 def _consent_words(text: str, lexicon: Lexicon, language: str | None = None) -> int:
     """How many words of ``text`` are in a consent vocabulary (of ``language``'s pack, if given)."""
     return sum(any(rule_family(r) == "consent" and (language is None or rule_language(r) == language)

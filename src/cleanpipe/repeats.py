@@ -20,6 +20,7 @@ the paragraphs that reach the threshold, with the rule ``structure.source-repeat
   how the run was split into batches. Articles written by earlier runs are not rewritten.
 """
 
+from collections.abc import Callable
 import hashlib
 import re
 from dataclasses import dataclass
@@ -207,10 +208,12 @@ class Repeated:
     def __contains__(self, key: int) -> bool:
         return key in self.paragraphs or key in self.lines
 
-    def takes(self, key: int, paragraph: str, label: int = 0) -> bool:
+    def takes(self, key: int, paragraph: str, label: int = 0, promo: Callable[[str], bool] | None = None) -> bool:
         """Whether the paragraph with this key (and this label key, 0: none) goes (never a byline: the same
-        author signs many stories)."""
-        return (key in self.paragraphs or (key in self.lines and is_line(paragraph))
+        author signs many stories). At the lines' threshold a sentence goes too when ``promo`` says it
+        speaks the outlet's pitch (a consent word: "Hazte Amigo del Museo: entrada gratuita ...")."""
+        return (key in self.paragraphs
+                or (key in self.lines and (is_line(paragraph) or (promo is not None and promo(paragraph))))
                 or (label != 0 and label in self.paragraphs)) and not is_byline(paragraph)
 
 
@@ -227,7 +230,7 @@ def is_line(paragraph: str) -> bool:
 
 
 def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: Repeated,
-                  labels: list[int] | None = None) -> list[str] | None:
+                  labels: list[int] | None = None, promo: Callable[[str], bool] | None = None) -> list[str] | None:
     """Remove a record's paragraphs whose keys are repeated; record each removal.
 
     Args:
@@ -236,6 +239,7 @@ def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: R
         origins: each paragraph's index in the body before stripping (``removed[].para``).
         repeated: keys from :meth:`RepeatCounts.repeated`.
         labels: each paragraph's label key (:func:`label_keys`; None: no labels).
+        promo: whether a sentence is an outlet's pitch (see :meth:`Repeated.takes`; None: none is).
 
     Returns:
         The paragraphs left when something was removed, else None (the record is unchanged).
@@ -244,12 +248,12 @@ def strip_repeats(record: dict, keys: list[int], origins: list[int], repeated: R
     if not repeated or not any(k in repeated or (label and label in repeated.paragraphs) for k, label in zip(keys, labels)):
         return None
     paragraphs = record["text"].split("\n\n")
-    if not any(repeated.takes(k, p, label) for k, p, label in zip(keys, paragraphs, labels)):
+    if not any(repeated.takes(k, p, label, promo) for k, p, label in zip(keys, paragraphs, labels)):
         return None
     kept = []
     removed = record["removed"]
     for paragraph, key, origin, label in zip(paragraphs, keys, origins, labels):
-        if repeated.takes(key, paragraph, label):
+        if repeated.takes(key, paragraph, label, promo):
             removed.append({"rule": SOURCE_REPEAT, "text": paragraph, "para": origin})
         else:
             kept.append(paragraph)
