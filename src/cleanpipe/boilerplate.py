@@ -22,6 +22,7 @@ _RESTATED_OWN_SHARE = 0.7
 _RESTATED_TITLE_SHARE = 0.5
 _RESTATED_MAX_CHARS = 300
 _TOKEN = re.compile(r"[^\W_]+")
+_TITLE_REPEAT_WINDOW = 3  # paragraphs kept above a verbatim repeat of the title: a kicker, a byline, a date
 
 
 def _restates_title(paragraph: str, title: str) -> bool:
@@ -34,6 +35,18 @@ def _restates_title(paragraph: str, title: str) -> bool:
         return False
     shared = sum(token in title_tokens for token in own)
     return shared >= _RESTATED_OWN_SHARE * len(own) and len(title_tokens & set(own)) >= _RESTATED_TITLE_SHARE * len(title_tokens)
+
+
+def _repeats_title(paragraph: str, title: str | None, titles: frozenset[str], first: bool) -> bool:
+    """Whether a paragraph near the top repeats the title: any of its forms or a restatement
+    when it comes first; below that, a form holding half the title at least, since a part
+    split off the title may be a subheading's words too ("Das erwarten wir")."""
+    if not title:
+        return False
+    folded = _fold_title(paragraph)
+    if first:
+        return folded in titles or _restates_title(paragraph, title)
+    return folded in titles and 2 * len(folded) >= len(_fold_title(title))
 
 
 def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, tail_window: int,
@@ -71,8 +84,9 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         if is_machine_text(paragraph, page_url):
             doc.removed.append({"rule": MACHINE_TEXT, "text": paragraph, "para": index})
             continue
-        if not kept and (_fold_title(paragraph) in titles or (doc.title and _restates_title(paragraph, doc.title))):
-            # HTML extraction keeps the h1: the first paragraph left, repeating the title, goes.
+        if len(kept) < _TITLE_REPEAT_WINDOW and _repeats_title(paragraph, doc.title, titles, first=not kept):
+            # HTML extraction keeps the h1: the first paragraph left, repeating the title, goes;
+            # so does the headline under a kicker or a byline ("Finanzmärkte", "Von Anna Sleegers").
             doc.removed.append({"rule": TITLE_REPEAT, "text": paragraph, "para": index})
             continue
         in_head = index < head_window
