@@ -111,7 +111,10 @@ def test_a_first_paragraph_that_goes_on_past_the_title_stays():
 
 
 def test_title_repeat_only_at_the_top():
-    assert strip(["Story.", "Harbour bridge to close"], title="Harbour bridge to close").removed == []
+    # Under a standfirst or a kicker (two kept paragraphs at most) the headline still goes; lower it is the story's.
+    title = "Harbour bridge to close"
+    assert [r["para"] for r in strip(["Lead.", "Kicker", title, "Story."], title=title).removed] == [2]
+    assert strip(["Story one.", "Story two.", "Story three.", title], title=title).removed == []
 
 
 def test_title_repeat_is_the_first_paragraph_left_after_removals():
