@@ -12,7 +12,7 @@ and tune on) and the held-out set (``tests/heldout``, written by someone who nev
 rules, and never read by those who write them). Prints the tables and writes them to
 ``bench/results/quality.md``.
 
-    python bench/quality.py [--data ../shared/data] [--jobs 2] [--sweep] [--dump FILE] [--only NAME ...]
+    python bench/quality.py [--data ../shared/data] [--jobs 2] [--sweep] [--dump FILE] [--only NAME ...] [--site-profiles DIR]
 
 ``--sweep`` also runs cleanpipe with each of trafilatura's other options (one at a time,
 over cleanpipe's own ``EXTRACT_OPTIONS``) and adds a table of what each would change.
@@ -74,13 +74,21 @@ SWEEP = {  # trafilatura options tried one at a time on top of cleanpipe's EXTRA
 }
 
 _stages = None
+_site_profile_dirs: tuple[str, ...] = ()  # --site-profiles: set in each worker by the pool's initializer
+
+
+def _use_site_profiles(dirs: tuple[str, ...]) -> None:
+    """Pool initializer: the site profile folders this worker's config names."""
+    global _site_profile_dirs
+    _site_profile_dirs = dirs
 
 
 def _cleanpipe_stages():
-    """The library's HTML stages for the default config, built once per worker process."""
+    """The library's HTML stages for the default config (and --site-profiles), built once per worker process."""
     global _stages
     if _stages is None:
-        _stages = [(name, fn) for name, fn in build_stages(Config()) if name in HTML_STAGES]
+        config = Config(site_profile_dirs=_site_profile_dirs)
+        _stages = [(name, fn) for name, fn in build_stages(config) if name in HTML_STAGES]
     return _stages
 
 
@@ -322,6 +330,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", choices=PARTS,
                         help="run only this part (repeatable); prints, and writes a results file only with --output")
     parser.add_argument("--output", type=Path, help="results file (default bench/results/quality.md; none for a partial run)")
+    parser.add_argument("--site-profiles", action="append", default=[], metavar="DIR",
+                        help="run cleanpipe with these site profile folders (Config.site_profile_dirs; off by default)")
     args = parser.parse_args(argv)
     parts = tuple(args.only) if args.only else PARTS
     output = args.output or (RESULTS if not args.only else None)
@@ -331,7 +341,7 @@ def main(argv=None) -> int:
     variants = tuple(SWEEP) if args.sweep else ()
     outputs: dict = {corpus: {} for corpus in ("scrapinghub", "trafilatura-eval", "fundus")}
     rouge: dict = {corpus: {} for corpus in outputs}
-    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+    with multiprocessing.get_context("spawn").Pool(args.jobs, _use_site_profiles, (tuple(args.site_profiles),)) as pool:
         work = [(*task, variants) for task in tasks]
         for corpus, key, texts, page_rouge in pool.imap_unordered(extract_page, work, chunksize=2):
             outputs[corpus][key] = texts

@@ -48,6 +48,11 @@ class Config:
     """Folders of your own rule packs, laid out like ``src/cleanpipe/rules`` (``<lang>/<family>.toml``);
     their rules join the shipped ones for the same languages."""
 
+    site_profile_dirs: tuple[str, ...] = ()
+    """Folders of site profiles (``<name>.toml``: a host, the XPath of its article body and of
+    blocks to drop before extraction; see :mod:`cleanpipe.sites`). None by default: a profile
+    is written for one site's markup and helps no other host, so it is for your own feeds."""
+
     disabled_families: tuple[str, ...] = ()
     """Rule families to leave out (e.g. ``["credit"]`` to keep image credits): none by default,
     since every shipped family removes only junk of its own shape."""

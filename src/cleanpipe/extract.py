@@ -15,6 +15,7 @@ from trafilatura.utils import load_html
 from cleanpipe import reasons
 from cleanpipe.document import Document
 from cleanpipe.errors import Rejected
+from cleanpipe.sites import SiteProfile, apply_profile, profile_for
 
 # trafilatura's options, chosen on bench/quality.py (see bench/results/quality.md).
 EXTRACT_OPTIONS = {
@@ -36,7 +37,7 @@ MAX_JSON_LD_CHARS = 100_000
 _JSON_LD = './/script[@type="application/ld+json" or @type="application/settings+json"]'
 
 
-def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
+def extract_html(doc: Document, timeout_seconds: float = 0.0, profiles: dict[str, SiteProfile] | None = None) -> Document:
     """Replace an HTML document's markup by its main text; fill title, url and date.
 
     Metadata given by the input (a JSONL record's own title or url) wins over the page's.
@@ -46,6 +47,8 @@ def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
         doc: a decoded document.
         timeout_seconds: give up on a page whose extraction takes longer than this
             (``Config.extract_timeout_seconds``); 0 means no limit.
+        profiles: site profiles by host (:func:`cleanpipe.sites.load_site_profiles`); the
+            page's own, if any, is applied before extraction. None: no profiles.
 
     Returns:
         The document with its main text in ``text`` and ``kind`` set to "text".
@@ -57,7 +60,7 @@ def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
     if doc.kind != "html":
         return doc
     html, url = doc.text, doc.url
-    result, meta = call_with_deadline(lambda: _extract(html, url), timeout_seconds)
+    result, meta = call_with_deadline(lambda: _extract(html, url, profiles), timeout_seconds)
     if result is None or not (result.text or "").strip():
         raise Rejected(reasons.NO_CONTENT, "trafilatura found no main text")
     doc.text = result.text
@@ -69,11 +72,12 @@ def extract_html(doc: Document, timeout_seconds: float = 0.0) -> Document:
     return doc
 
 
-def _extract(html: str, url: str | None):
+def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None = None):
     """Parse once; (trafilatura's main-text result, the page's title/url/date), or (None, None).
 
-    Before trafilatura reads the page, chrome it would take for text is pruned
-    (:func:`prune_chrome`); after, a body it missed or cut short is taken from the page's
+    Before trafilatura reads the page, its site's profile (found by the input's URL, else the
+    page's own) narrows it (:mod:`cleanpipe.sites`)
+    and chrome it would take for text is pruned (:func:`prune_chrome`); after, a body it missed or cut short is taken from the page's
     own copy of the article (:func:`fallback_body`), and the standfirst the page shows opens
     the text when the body lacks it (:func:`standfirst`)."""
     tree = load_html(html)
@@ -81,6 +85,9 @@ def _extract(html: str, url: str | None):
         return None, None
     meta = page_metadata(tree, url)
     article_body = _json_ld_article_body(tree)  # read before pruning: trafilatura drops scripts from its copy only
+    profile = profile_for(url or meta.url, profiles) if profiles else None
+    if profile is not None:
+        tree = apply_profile(tree, profile)
     prune_chrome(tree)
     result = trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS)
     text = result.text if result is not None else ""

@@ -23,6 +23,7 @@ from cleanpipe.language import set_language
 from cleanpipe.repair import repair_text
 from cleanpipe.rules import load_lexicon, load_rules
 from cleanpipe.segment import SENTENCE_ENDS, split_paragraphs
+from cleanpipe.sites import load_site_profiles
 from cleanpipe.stats import Stats
 
 Stage = tuple[str, Callable[[Document], Document]]
@@ -45,7 +46,8 @@ def build_stages(config: Config) -> list[Stage]:
     rules = rules_for(config)
     return [
         ("decode", partial(decode, max_control_ratio=config.binary_control_ratio)),
-        ("extract", partial(extract_html, timeout_seconds=config.extract_timeout_seconds)),
+        ("extract", partial(extract_html, timeout_seconds=config.extract_timeout_seconds,
+                            profiles=load_site_profiles(config.site_profile_dirs) or None)),
         ("repair", repair),
         ("split", split_paragraphs),
         ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window,
