@@ -99,3 +99,13 @@ def test_a_page_not_found_scrape_is_a_boilerplate_only_reject(clean_file):
     articles, rejects, _ = clean_file(FIXTURES / "walls", "page-not-found.txt")
     assert articles == []
     assert [r["reason"] for r in rejects] == [reasons.BOILERPLATE_ONLY]
+
+
+def test_a_run_is_split_into_min_batches_of_64_files_or_more():
+    paths = [f"{n:05d}.txt" for n in range(3000)]
+    sizes = dict.fromkeys(paths, 10)
+    assert [len(b.paths) for b in split_batches(paths, sizes, Config())] == [375] * 8  # not 1024, 1024, 952
+    ten_thousand = [f"{n:05d}.txt" for n in range(10000)]
+    assert [len(b.paths) for b in split_batches(ten_thousand, dict.fromkeys(ten_thousand, 10), Config())][:2] == [1024, 1024]
+    assert [len(b.paths) for b in split_batches(paths[:200], sizes, Config())] == [64, 64, 64, 8]  # never under 64 by this
+    assert len(split_batches(paths, sizes, Config(min_batches=1))) == 3  # batch_files alone

@@ -210,18 +210,23 @@ class Batch:
     paths: tuple[str, ...]
 
 
+_MIN_SPLIT_FILES = 64  # min_batches never makes a batch smaller than this: its task run would cost more than its work
+
+
 def split_batches(paths: list[str], sizes: dict[str, int], config: Config) -> list[Batch]:
-    """Split sorted ``paths`` into batches of at most ``batch_files`` files and ``batch_bytes``.
+    """Split sorted ``paths`` into batches of at most ``batch_files`` files and ``batch_bytes``,
+    and into ``min_batches`` at least when that leaves 64 files or more in each.
 
     Args:
         paths: raw files relative to the raw folder, in the order to process them.
         sizes: their sizes in bytes (missing ones count as 0).
-        config: supplies ``batch_files`` and ``batch_bytes``.
+        config: supplies ``batch_files``, ``min_batches`` and ``batch_bytes``.
     """
+    per_batch = min(config.batch_files, max(_MIN_SPLIT_FILES, -(-len(paths) // max(config.min_batches, 1))))
     batches, current, size = [], [], 0
     for rel in paths:
         file_size = sizes.get(rel, 0)
-        if current and (len(current) >= config.batch_files or size + file_size > config.batch_bytes):
+        if current and (len(current) >= per_batch or size + file_size > config.batch_bytes):
             batches.append(Batch(len(batches), tuple(current)))
             current, size = [], 0
         current.append(rel)
