@@ -190,17 +190,22 @@ def test_the_check_can_be_turned_off(tmp_path):
     assert all(PROMO in record["text"] for record in articles.values())
 
 
-def test_a_line_two_articles_share_goes_and_a_sentence_they_share_stays(tmp_path):
+def assert_two_stories_lose_only(tmp_path, promo, background):
+    """Two stories of one source share ``promo`` (their second paragraph) and ``background`` (their last):
+    the promo goes as a source repeat, the background sentence stays."""
     raw = tmp_path / "raw"
-    background = "The harbour was dredged in 2019 at a cost of £4m, the first time in forty years."
     for number, (title, paragraphs) in enumerate(STORIES[:2]):
-        write_story(raw / "courier" / f"story-{number}.txt", title, [*paragraphs, background])
+        write_story(raw / "courier" / f"story-{number}.txt", title, [*paragraphs, background], promo=promo)
     run(raw, tmp_path / "clean", Config(), run_id="r")
     articles, _ = outputs(tmp_path / "clean")
     for number, (_, paragraphs) in enumerate(STORIES[:2]):
         record = articles[f"courier/story-{number}.txt"]
         assert record["text"] == "\n\n".join([*paragraphs, background])
-        assert {"rule": SOURCE_REPEAT, "text": PROMO, "para": 1} in record["removed"]
+        assert {"rule": SOURCE_REPEAT, "text": promo, "para": 1} in record["removed"]
+
+
+def test_a_line_two_articles_share_goes_and_a_sentence_they_share_stays(tmp_path):
+    assert_two_stories_lose_only(tmp_path, PROMO, "The harbour was dredged in 2019 at a cost of £4m, the first time in forty years.")
 
 
 @pytest.mark.parametrize("paragraph, label", [
@@ -247,16 +252,8 @@ def test_a_teaser_label_before_other_headlines_in_each_story_goes(tmp_path):
 
 def test_a_pitch_sentence_in_two_of_a_sources_stories_goes_a_background_sentence_stays(tmp_path):
     pitch = "Become a Friend of the Courier: members get our weekly newsletter and free entry to every event."
-    background = "The harbour wall was built in 1889 and last repaired in 1962."  # no pitch word: two follow-ups may share it
-    raw = tmp_path / "raw"
-    for number, (title, paragraphs) in enumerate(STORIES[:2]):
-        write_story(raw / "courier" / f"story-{number}.txt", title, [*paragraphs, background], promo=pitch)
-    run(raw, tmp_path / "clean", Config(), run_id="r")
-    articles, _ = outputs(tmp_path / "clean")
-    for number, (_, paragraphs) in enumerate(STORIES[:2]):
-        record = articles[f"courier/story-{number}.txt"]
-        assert record["text"] == "\n\n".join([*paragraphs, background])
-        assert {"rule": SOURCE_REPEAT, "text": pitch, "para": 1} in record["removed"]
+    # no pitch word in the background sentence: two follow-ups may share it
+    assert_two_stories_lose_only(tmp_path, pitch, "The harbour wall was built in 1889 and last repaired in 1962.")
     lone = tmp_path / "lone"
     write_story(lone / "courier" / "story.txt", *STORIES[0], promo=pitch)  # once: no repeat, and no rule knows it
     run(lone, tmp_path / "clean-lone", Config(), run_id="r")
