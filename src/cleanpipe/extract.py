@@ -76,10 +76,10 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
     """Parse once; (trafilatura's main-text result, the page's title/url/date), or (None, None).
 
     Before trafilatura reads the page, its site's profile (found by the input's URL, else the
-    page's own) narrows it (:mod:`cleanpipe.sites`)
-    and chrome it would take for text is pruned (:func:`prune_chrome`); after, a body it missed or cut short is taken from the page's
-    own copy of the article (:func:`fallback_body`), and the standfirst the page shows opens
-    the text when the body lacks it (:func:`standfirst`)."""
+    page's own) narrows it (:mod:`cleanpipe.sites`) and chrome it would take for text is
+    pruned (:func:`prune_chrome`); after, a body it missed or cut short is taken from the
+    page's own copy of the article (:func:`fallback_body`), and the standfirst the page shows
+    opens the text when the body lacks it (:func:`standfirst`)."""
     tree = load_html(html)
     if tree is None:
         return None, None

@@ -401,7 +401,7 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
         run_repeats.add_batch(groups[kept], counts[kept], flat_keys[np.repeat(kept, counts)])
         run_repeats.add_batch(groups[kept], counts[kept], flat_labels[np.repeat(kept, counts)], documents=False)
     # The generation's segment is written now, not with the ledger: the index is the commit's
-    # largest holding (~1.2 KB an article) and goes before the repeat counts are merged. A
+    # largest holding (~1.7 KB an article, measured at 94,000) and goes before the repeat counts are merged. A
     # segment above HEAD is rewritten when a dead commit resumes, so the order is safe.
     index.save_segment(state / f"dedupe-{plan.generation:05d}.npz")
     del index
