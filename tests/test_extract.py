@@ -271,3 +271,17 @@ def test_a_broken_json_ld_body_is_ignored(script):
 def test_a_broken_next_js_payload_is_ignored():
     html = '<html><body><script>self.__next_f.push([1,"1:T\\uZZZZ,<p>x"])</script></body></html>'
     assert extract_module.fallback_body("", html, None) is None
+
+
+def test_a_page_laid_out_in_a_table_comes_out_as_paragraphs_and_its_data_table_stays_one():
+    html = (FIXTURES / "html" / "layout-table.html").read_text("utf-8")
+    lines = extract_html(Document("layout.html", "html", text=html)).text.split("\n")
+    story = [line for line in lines if "harbour authority" in line]
+    assert len(story) == 1 and not story[0].startswith("|")  # a paragraph, not the table's one row
+    assert "Top stories" not in story[0]  # the sidebar's cell is not glued onto the story
+    assert any(line.startswith("Fishing boats will moor") for line in lines)
+    assert "| North quay | January to March |" in html_table_rows(lines)
+
+
+def html_table_rows(lines):
+    return "\n".join(line.strip() for line in lines if line.startswith("|"))

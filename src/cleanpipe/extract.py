@@ -180,7 +180,7 @@ _SECOND_ARTICLE_MIN_CHARS = 1000
 
 
 def prune_chrome(tree) -> None:
-    """Remove link cards and a second top-level story from a parsed page, in place."""
+    """Remove link cards and a second top-level story from a parsed page, and turn layout tables into blocks, in place."""
     articles = [element for element in tree.iter("article")
                 if not any(ancestor.tag == "article" for ancestor in element.iterancestors())]
     if len(articles) >= 2:
@@ -191,6 +191,26 @@ def prune_chrome(tree) -> None:
     for element in list(tree.iter(*_CARD_BLOCKS)):
         if any(ancestor.tag == "a" for ancestor in element.iterancestors()) or (element.tag == "p" and _is_link(element)):
             element.drop_tree()
+    for table in list(tree.iter("table")):
+        if _is_layout(table):
+            # its own rows and cells only: a data table inside one of its cells stays a table
+            own = [element for element in table.iter("thead", "tbody", "tfoot", "tr", "td", "th")
+                   if next(element.iterancestors("table")) is table]
+            for element in [table, *own]:
+                element.tag = "div"
+
+
+# A table that lays out the page rather than holding data: a cell of 1,000 characters or
+# more is a column of the page, not a datum. trafilatura reads a table cell as one line of
+# the table, so a page laid out in a table came out as one paragraph, the story glued to its
+# sidebars; its cells become blocks instead. (A cell holding a <p> too was tried: no better.)
+_LAYOUT_CELL_CHARS = 1000
+
+
+def _is_layout(table) -> bool:
+    """Whether a table lays out the page (a cell is a column of prose), not rows of data."""
+    return any(len(cell.text_content()) >= _LAYOUT_CELL_CHARS
+               for cell in table.iter("td", "th"))
 
 
 _LINK_SHARE = 0.8  # of a paragraph's text inside links: it is a teaser ("Read more: <a>...</a>"), not prose
