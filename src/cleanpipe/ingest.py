@@ -410,7 +410,8 @@ def _commit(clean: Path, plan: Plan, stats: Stats, config: Config, phases: dict)
     phases["duplicates"] = time.perf_counter() - started
 
     # Pass 2: the final parts, article by article: a batch's records are never all in memory.
-    lexicon = lexicon_for(config)
+    # The pitch check reads only paragraphs at the lines' threshold: no such key, no lexicon to load.
+    lexicon = lexicon_for(config) if repeated.lines else None
     promo = functools.partial(has_consent_word, lexicon=lexicon) if lexicon is not None else None
     ledger_entries = []
     for batch in plan.batches:

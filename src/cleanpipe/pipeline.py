@@ -47,7 +47,7 @@ def build_stages(config: Config) -> list[Stage]:
     return [
         ("decode", partial(decode, max_control_ratio=config.binary_control_ratio)),
         ("extract", partial(extract_html, timeout_seconds=config.extract_timeout_seconds,
-                            profiles=load_site_profiles(config.site_profile_dirs) or None)),
+                            profiles=load_site_profiles(config.site_profile_dirs))),
         ("repair", repair),
         ("split", split_paragraphs),
         ("strip", partial(strip_boilerplate, rules=rules, head_window=config.head_window, tail_window=config.tail_window,

@@ -20,9 +20,9 @@ the paragraphs that reach the threshold, with the rule ``structure.source-repeat
   how the run was split into batches. Articles written by earlier runs are not rewritten.
 """
 
-from collections.abc import Callable
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 

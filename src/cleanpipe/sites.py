@@ -130,7 +130,7 @@ def apply_profile(tree, profile: SiteProfile):
         The tree extraction should read: ``tree`` itself, pruned, or a new page holding the body.
     """
     if profile.body is not None:
-        found = [node for node in profile.body(tree) if isinstance(node, etree._Element)]
+        found = [node for node in profile.body(tree) if isinstance(node, lxml_html.HtmlElement)]
         if found:
             page = lxml_html.Element("html")
             etree.SubElement(page, "body").append(deepcopy(found[0]))  # the copy: its tail stays behind
