@@ -39,6 +39,7 @@ def test_folding_only_what_changes_gives_the_same_text(text):
     ("Dr. Weber said so. It rained.", ["Dr. Weber said so.", "It rained."]),  # an abbreviation ends no sentence
     ("Entry is free. Fot. Marek Zawadzki", ["Entry is free.", "Fot. Marek Zawadzki"]),  # nor does a dotted label
     ('He said: "No." Then he left.', ['He said: "No."', "Then he left."]),
+    ("Lo dijo el delegado. ¿Aún no estás afiliado? ¡Afíliate!", ["Lo dijo el delegado.", "¿Aún no estás afiliado?", "¡Afíliate!"]),
 ])
 def test_sentence_starts(paragraph, sentences):
     starts = sentence_starts(paragraph)

@@ -5,8 +5,8 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.lexicon import cut_by_lexicon, drop_chrome_remnants
-from cleanpipe.rules import Lexicon, Rule, rule_index
+from cleanpipe.lexicon import NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants
+from cleanpipe.rules import Lexicon, Rule, rule_family, rule_index
 from cleanpipe.segment import PROSE_END, QUOTES, is_byline, sentence_starts
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
@@ -121,6 +121,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         kept = [(left, index) for paragraph, index in kept
                 if (left := cut_by_lexicon(paragraph, paragraphs[index], lexicon, index, doc.removed))]
         kept = drop_chrome_remnants(kept, paragraphs, lexicon, doc.removed)
+    _drop_question_hooks(kept, paragraphs, doc.removed)
     if not doc.from_html and doc.title:
         _drop_head_headlines(kept, head_window, doc.removed)
     _drop_repeated_blocks(kept, doc.removed)
@@ -260,8 +261,9 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
     anywhere = [rule for rule in rules if rule.where == "any"]
     if not anywhere:
         return sentence, False
+    # a capitalised particle carries a name on ("Foto: Sanne De Wit Voorzitter ..."): no break before it
     breaks = [m.end() for m in itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS)
-              if sentence[m.end()].isupper()]
+              if sentence[m.end()].isupper() and sentence[m.end():].split(maxsplit=1)[0].casefold() not in NAME_PARTICLES]
     for position in reversed(breaks):
         opening = sentence[:position].strip()
         if opening.endswith(_GLUE_SENTENCE_END):
@@ -271,6 +273,36 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
             removed.append({"rule": rule.id, "text": opening, "para": index})
             return sentence[position:], True
     return sentence, False
+
+
+# A pitch opens on a question to the reader and answers it with the call to action ("Quer
+# receber notícias como esta? Assine a newsletter", "Already a member? Log in ...", "¿Aún no
+# estás afiliado? Afíliate aquí"): once the call is cut from a paragraph's end, a short
+# question left just before it was its hook. A story's own question ends a paragraph with
+# nothing cut after it, or before a share button, which is no consent pitch.
+_HOOK_MAX_WORDS = 8
+
+
+def _drop_question_hooks(kept: list[tuple[str, int]], paragraphs: list[str], removed: list[dict]) -> None:
+    """Cut the short question left at a paragraph's end when a consent pitch was cut after it."""
+    tail_cuts = {}
+    for removal in removed:
+        index = removal["para"]
+        if (removal["text"] != paragraphs[index] and rule_family(removal["rule"]) == "consent"
+                and paragraphs[index].rstrip().endswith(removal["text"].rstrip())):
+            tail_cuts[index] = removal["rule"]
+    if not tail_cuts:
+        return
+    for position, (paragraph, index) in enumerate(kept):
+        rule_id = tail_cuts.get(index)
+        if rule_id is None or not paragraph.endswith("?"):
+            continue
+        start = sentence_starts(paragraph, merge_labels=False)[-1]
+        question = paragraph[start:]
+        if start == 0 or len(question.split()) > _HOOK_MAX_WORDS or not QUOTES.isdisjoint(question):
+            continue
+        removed.append({"rule": rule_id, "text": question, "para": index})
+        kept[position] = (paragraph[:start].rstrip(), index)
 
 
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.

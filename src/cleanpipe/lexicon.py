@@ -163,7 +163,7 @@ def _rules_of(word: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 _TITLE_CASE_MIN_WORDS = 4
 # Small words inside a name: "L'Écho du Littoral", "Gazzetta delle Colline", "Jan van Berg".
-_NAME_PARTICLES = frozenset({"de", "du", "des", "del", "della", "delle", "dei", "degli", "di", "da", "do", "dos",
+NAME_PARTICLES = frozenset({"de", "du", "des", "del", "della", "delle", "dei", "degli", "di", "da", "do", "dos",
                              "van", "von", "y", "e", "i"})
 
 
@@ -203,7 +203,7 @@ def _names(matches: list, folded: list[str], rule_ids: list, lexicon: Lexicon) -
                 capitals += 1
             elif capital[following] and folded[following] in lexicon.function_words:
                 capitals += 1
-            elif folded[following] not in _NAME_PARTICLES:
+            elif folded[following] not in NAME_PARTICLES:
                 break
             end = following
         if capitals >= 2:
@@ -348,9 +348,10 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
                     rule_id = _labelled_teaser(sentence, lexicon)  # "... за тонну. Джерело: Аграрний лан."
             else:
                 rule_id = lexicon_rule(sentence, lexicon) if _may_be_chrome(sentence, count) else None
-            if (rule_id is None and (start == 0 or end == len(paragraph))
+            if (rule_id is None and (start == 0 or end == len(paragraph) or glued)
                     and len(paragraph.split()) - len(sentence.split()) >= _EDGE_CTA_MIN_REST_WORDS):
-                # run on with no space, or left unpunctuated after the story's last sentence: another element's
+                # run on with no space (inside a paragraph too: "... all'acqua.Guarda la diretta ..."),
+                # or left unpunctuated after the story's last sentence: another element's
                 detached = glued or (end == len(paragraph) and not sentence.endswith(SENTENCE_ENDS))
                 rule_id = _edge_call_to_action(sentence, lexicon, detached)
                 if rule_id is None and end == len(paragraph):
@@ -364,7 +365,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
             if start and not paragraph[start - 1].isspace():
                 sentence, head_cut = _cut_glued_button(sentence, lexicon, index, removed)
                 cut = cut or head_cut
-            sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed)
+            sentence, head_cut = _cut_glued_head(sentence, lexicon, index, removed,
+                                                 glued=start > 0 and not paragraph[start - 1].isspace())
             cut = cut or head_cut
         if any(shouted for _, shouted in chrome[first:last]):
             sentence, label_cut = _cut_shouted_labels(sentence, lexicon, index, removed)
@@ -505,9 +507,16 @@ def _unlabelled_credit(text: str, lexicon: Lexicon) -> str | None:
         return None
     rule_ids = [r for r in lexicon.rules_of(words[0].casefold()) if rule_family(r) == "credit"]
     rest = text[text.find(words[0]) + len(words[0]):]
-    if rule_ids and (rest.lstrip().startswith(":") or (_names_only(rest, lexicon) and any(w[0].isupper() for w in words[1:]))):
+    # "Фото авторки", "Foto Redaktion": a credit word may name the source in place of a name
+    named = any(word[0].isupper() or _is_credit_word(word, lexicon) for word in words[1:])
+    if rule_ids and (rest.lstrip().startswith(":") or (_names_only(rest, lexicon) and named)):
         return rule_ids[0]
     return None
+
+
+def _is_credit_word(word: str, lexicon: Lexicon) -> bool:
+    """Whether a word is in a credit vocabulary ("Foto", "авторки")."""
+    return any(rule_family(r) == "credit" for r in lexicon.rules_of(word.casefold()))
 
 
 def _may_be_chrome(text: str, chrome: int) -> bool:
@@ -577,14 +586,23 @@ def _cut_glued_button(sentence: str, lexicon: Lexicon, index: int, removed: list
     return sentence, False
 
 
-def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
+def _opens_statement(word: str, lexicon: Lexicon) -> bool:
+    """Whether a capitalised word is a function word that opens a sentence, not a name's particle ("De Wit")."""
+    folded = word.casefold()
+    return word[1:].islower() and folded in lexicon.function_words and folded not in NAME_PARTICLES
+
+
+def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict],
+                    glued: bool = False) -> tuple[str, bool]:
     """Cut a chrome opening of ``sentence`` up to where the story resumes.
 
     The head is a label and its headline's first word ("Read more: Ambulance ..."), or the
     first two words; the break is the first capital after it that follows a lower-case word.
     The opening goes when it is a chrome label with a headline or a credit's names after it
     (:func:`_labelled_teaser`: "Bild: So lautete die Überschrift ..." is a sentence, not a
-    name), or chrome words, function words and names alone, three chrome words at least.
+    name), or chrome words, function words and names alone, three chrome words at least; one
+    run on with no space (``glued``) goes as well when it is a call to action
+    ("... sull'acqua.Guarda la diretta su TeleLagunare canale 17 Il traffico ...").
     """
     matches = list(_WORD_TOKEN.finditer(sentence))
     colon = sentence.find(":")
@@ -593,10 +611,12 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
         head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1
     # The story resumes at a capital after a lower-case word that is not a function word:
     # "... as calls surge Campaigners said", "Bild: Lena Voskuhl/stadtfunk Der nächste ...";
-    # inside a name ("Foto: Sanne de Wit") a capital follows a capital or a particle.
-    position = next((i for i in range(max(head, 1), len(matches)) if matches[i].group()[0].isupper()
-                     and matches[i - 1].group()[0].islower()
-                     and matches[i - 1].group().casefold() not in lexicon.function_words), None)
+    # inside a name ("Foto: Sanne de Wit") a capital follows a capital or a particle. After a
+    # label's names it resumes on a capitalised function word, which no name holds unless it is
+    # a particle ("Source : AFP Ils emploient ...", "Photo : Radio Garrigue Les exposants ...").
+    position = next((i for i in range(max(head, 1), len(matches)) if matches[i].group()[0].isupper() and (
+                     (matches[i - 1].group()[0].islower() and matches[i - 1].group().casefold() not in lexicon.function_words)
+                     or (0 < colon < matches[i - 1].start() and _opens_statement(matches[i].group(), lexicon)))), None)
     if position is None or len(matches) - position < _GLUED_HEAD_MIN_REST_WORDS:
         return sentence, False
     word = matches[position]
@@ -604,6 +624,8 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     if opening.endswith(PROSE_END):
         return sentence, False
     rule_id = _labelled_teaser(opening, lexicon, glued=True) if 0 < colon < word.start() else _all_chrome(opening, lexicon)
+    if rule_id is None and glued:
+        rule_id = _edge_call_to_action(opening, lexicon, detached=True)
     if rule_id is None:
         return sentence, False
     removed.append({"rule": rule_id, "text": opening, "para": index})

@@ -51,8 +51,8 @@ DOTTED_LABEL = re.compile(r"(?:[^\W\d_a-z]{2,}|[^\W\d_]{2,4})\. ?")
 
 
 def starts_sentence(text: str) -> bool:
-    """Whether ``text`` opens like a sentence: a capital, a digit, a quote, a © or a bracket."""
-    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“«(©"
+    """Whether ``text`` opens like a sentence: a capital, a digit, a quote, a ©, a bracket or Spanish ¿ ¡."""
+    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“«(©¿¡"
 
 
 _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "nr", "bzw", "z.b", "usw", "etc", "ca",
