@@ -285,3 +285,40 @@ def test_a_page_laid_out_in_a_table_comes_out_as_paragraphs_and_its_data_table_s
 
 def html_table_rows(lines):
     return "\n".join(line.strip() for line in lines if line.startswith("|"))
+
+
+def test_a_body_split_over_a_repeated_layout_is_read_whole():
+    html = (FIXTURES / "html" / "split-body.html").read_text("utf-8")
+    assert "public exhibition" not in trafilatura.extract(html)  # trafilatura alone takes the first column
+    text = extract_html(Document("split.html", "html", text=html)).text
+    lines = text.split("\n")
+    opening = [i for i, line in enumerate(lines) if line.startswith(("The harbour authority", "Fishing boats", "A public exhibition"))]
+    assert len(opening) == 3 and opening == sorted(opening)  # every column, in page order
+    assert "Advertisement" not in text  # the ad rails between them stay out
+
+
+PROSE = "The board heard that the quay's steel piles had corroded faster than expected, and that patching " * 2
+
+
+@pytest.mark.parametrize("body, split", [
+    # one layout repeated: grid rows of the same class, each with a body column
+    ('<div class="row"><div class="text"><p>{0}</p></div></div><div class="row"><div class="text"><p>{0}</p></div></div>', True),
+    # siblings in one parent are one body already
+    ('<div class="story"><div class="text"><p>{0}</p></div><h2>Next steps</h2><div class="text"><p>{0}</p></div></div>', False),
+    # a list of posts or widgets: the parents differ
+    ('<div class="post-1"><div class="text"><p>{0}</p></div></div><div class="post-2"><div class="text"><p>{0}</p></div></div>', False),
+    # comments share a class and are no body
+    ('<div class="row"><div class="comment-body"><p>{0}</p></div></div><div class="row"><div class="comment-body"><p>{0}</p></div></div>', False),
+])
+def test_only_a_repeated_layout_counts_as_a_split_body(body, split):
+    tree = load_html(f"<html><body>{body.format(PROSE)}</body></html>")
+    assert (extract_module.split_body(tree) is not None) is split
+
+
+def test_an_extraction_that_holds_the_whole_body_is_not_read_again():
+    tree = load_html(f'<html><body><div class="row"><div class="text"><p>First, {PROSE}</p></div></div>'
+                     f'<div class="row"><div class="text"><p>Then {PROSE}</p></div></div></body></html>')
+    columns = extract_module.split_body(tree)
+    assert extract_module.misses_columns("First, " + PROSE, columns)
+    assert not extract_module.misses_columns(f"First, {PROSE}\nThen {PROSE}", columns)
+    assert not extract_module.misses_columns("an unrelated text", columns)  # nothing of it found: not this body

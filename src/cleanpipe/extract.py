@@ -1,5 +1,6 @@
 """HTML to main text and metadata, with trafilatura, under a per-document time limit."""
 
+import copy
 import html as html_lib
 import json
 import re
@@ -77,7 +78,8 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
 
     Before trafilatura reads the page, its site's profile (found by the input's URL, else the
     page's own) narrows it (:mod:`cleanpipe.sites`) and chrome it would take for text is
-    pruned (:func:`prune_chrome`); after, a body it missed or cut short is taken from the
+    pruned (:func:`prune_chrome`); a body split over a repeated layout and cut short is read
+    again joined (:func:`split_body`); after, a body it missed or cut short is taken from the
     page's own copy of the article (:func:`fallback_body`), and the standfirst the page shows
     opens the text when the body lacks it (:func:`standfirst`)."""
     tree = load_html(html)
@@ -91,6 +93,13 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
     prune_chrome(tree)
     result = trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS)
     text = result.text if result is not None else ""
+    columns = split_body(tree) if text else None
+    if columns and misses_columns(text, columns):
+        joined_tree = copy.deepcopy(tree)  # rare; the page stays as it was if joining reads no more
+        join_columns(split_body(joined_tree))
+        joined = trafilatura.bare_extraction(joined_tree, url=url, **EXTRACT_OPTIONS)
+        if joined is not None and len(joined.text or "") > len(text):
+            tree, result, text = joined_tree, joined, joined.text
     better = fallback_body(text or "", html, article_body)
     if better is not None:
         if result is None:
@@ -198,6 +207,71 @@ def prune_chrome(tree) -> None:
                    if next(element.iterancestors("table")) is table]
             for element in [table, *own]:
                 element.tag = "div"
+
+
+# A body split into columns: some sites lay each stretch of the story out in a grid row of
+# its own beside an ad rail ("article__body" twice over on a Wired page, each in a "grid"),
+# and trafilatura takes the first matching container, a third of the story. The containers
+# holding most of the page's prose share a tag and class, are no siblings (siblings are one
+# body already, and joining them would move a subheading between them out of order), and
+# their parents share a tag and class too: one layout repeated, not a blog's list of posts
+# or a page's widgets. When the extraction misses a good part of their prose, their children
+# are appended, in page order, to the first, and the page is read again.
+_PROSE_MIN_CHARS = 150  # a paragraph of the story; a teaser's or a caption's is shorter
+_SPLIT_BODY_SHARE = 0.5  # of the page's prose in those containers: they are the body
+_MISSED_SHARE = 0.5  # prose missed, against prose found, that makes the extraction cut short
+_PROSE_KEY_CHARS = 60  # a paragraph's opening, looked for in the extraction
+_NOT_BODY_CLASSES = ("comment", "reply")  # comments share a class too, and are no body
+
+
+def split_body(tree) -> list | None:
+    """The containers of a body split over a repeated layout, in page order, or None."""
+    prose: dict = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        chars = len(paragraph.text_content())
+        if chars >= _PROSE_MIN_CHARS and parent is not None:
+            prose[parent] = prose.get(parent, 0) + chars
+    groups: dict = {}
+    for container in prose:
+        css = container.get("class")
+        if css and not any(word in css.casefold() for word in _NOT_BODY_CLASSES):
+            groups.setdefault((container.tag, css), []).append(container)
+    if not groups:
+        return None
+    containers = max(groups.values(), key=lambda group: sum(prose[c] for c in group))
+    if len(containers) < 2 or sum(prose[c] for c in containers) < _SPLIT_BODY_SHARE * sum(prose.values()):
+        return None
+    parents = [container.getparent() for container in containers]  # held: lxml compares proxies by identity
+    if (any(parent is other for i, parent in enumerate(parents) for other in parents[:i])
+            or len({(parent.tag, parent.get("class")) for parent in parents}) > 1
+            or any(ancestor is containers[0] for c in containers[1:] for ancestor in c.iterancestors())):
+        return None
+    return containers
+
+
+def misses_columns(text: str, containers: list) -> bool:
+    """Whether an extraction holds some of the containers' prose and misses a good part of it."""
+    found = missed = 0
+    flat = " ".join(text.split())
+    for container in containers:
+        for paragraph in container.iter("p"):
+            words = " ".join(paragraph.text_content().split())
+            if len(words) >= _PROSE_MIN_CHARS:
+                if words[:_PROSE_KEY_CHARS] in flat:
+                    found += len(words)
+                else:
+                    missed += len(words)
+    return found > 0 and missed >= _MISSED_SHARE * found
+
+
+def join_columns(containers: list) -> None:
+    """Append the later containers' children to the first, in page order, and drop them."""
+    first = containers[0]
+    for container in containers[1:]:
+        for child in list(container):
+            first.append(child)
+        container.drop_tree()
 
 
 # A table that lays out the page rather than holding data: a cell of 1,000 characters or
