@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.lexicon import NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants
+from cleanpipe.lexicon import NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants, story_resumes
 from cleanpipe.rules import Lexicon, Rule, rule_family, rule_index
 from cleanpipe.segment import PROSE_END, QUOTES, is_byline, sentence_starts
 
@@ -76,6 +76,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     if page_url and "/" not in page_url:
         page_url = None  # a site's home page in a footer ("www.example.org") is its address, not leaked metadata
     owner, owned = None, 0  # a list rule, and how many more paragraphs under it it owns
+    function_words = lexicon.function_words if lexicon is not None else None
     for index, paragraph in enumerate(paragraphs):
         if owned:
             owned -= 1
@@ -107,7 +108,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                     owner, owned, remainder = rule, items, ""
                     break
                 continue
-            stripped = _apply(rule, remainder, index, doc.removed)
+            stripped = _apply(rule, remainder, index, doc.removed, function_words)
             if stripped is not remainder:
                 remainder = stripped
                 if not remainder:
@@ -456,8 +457,10 @@ def is_headline_like(paragraph: str, max_chars: int) -> bool:
     return len(paragraph) <= max_chars and not paragraph.endswith(_SENTENCE_END) and any(c.isalpha() for c in paragraph)
 
 
-def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict]) -> str:
-    """Apply one gated rule to one paragraph; return what is left (the same object if nothing)."""
+def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
+           function_words: frozenset[str] | None = None) -> str:
+    """Apply one gated rule to one paragraph; return what is left (the same object if nothing).
+    With ``function_words``, a teaser cut to the end gives back the story's sentence run onto it."""
     if rule.kind == "line":
         if rule.max_chars is not None and len(paragraph) > rule.max_chars:
             return paragraph
@@ -469,8 +472,13 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict]) -> str:
     if match is None:
         return paragraph
     while match:
-        removed.append({"rule": rule.id, "text": match.group(0).strip(), "para": index})
-        paragraph = (paragraph[: match.start()] + " " + paragraph[match.end():]).strip()
+        end = match.end()
+        if end == len(paragraph) and rule_family(rule.id) == "aggregator" and function_words is not None:
+            # a teaser cut to the paragraph's end may have the story's next sentence run onto it
+            resumes = story_resumes(match.group(0), function_words)
+            end = match.start() + resumes if resumes is not None else end
+        removed.append({"rule": rule.id, "text": paragraph[match.start():end].strip(), "para": index})
+        paragraph = (paragraph[: match.start()] + " " + paragraph[end:]).strip()
         paragraph = " ".join(paragraph.split())
         match = rule.regex.search(paragraph) if paragraph else None
     return paragraph

@@ -586,10 +586,46 @@ def _cut_glued_button(sentence: str, lexicon: Lexicon, index: int, removed: list
     return sentence, False
 
 
+def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
+    """Where the story resumes inside a teaser cut to a paragraph's end, or None.
+
+    A scrape that lost a teaser's line break runs its headline into the story's next
+    sentence ("Czytaj także: Autobusy pojadą nowymi trasami od września Wójt gminy
+    zapowiada ..."). After the label and the headline's first word, the sentence opens on a
+    capitalised function word (a sentence-case headline before it: "... forno Lenzi Il
+    parcheggio sarà ...", "... drei weitere Läden schließen Die Grünen hatten ..."), else on
+    a capital after a lower-case word that is not a function word ("... em maio Crianças com
+    febre ..."), else after any lower-case word; what follows must be a sentence: six words at
+    least, ending like one.
+    """
+    if not teaser.rstrip().endswith(PROSE_END):
+        return None  # a headline ends on no full stop: nothing of the story was run onto it
+    matches = list(_WORD_TOKEN.finditer(teaser))
+    colon = teaser.find(":")
+    head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1 if colon > 0 else 2
+    statement = break_ = after_small_word = None
+    for i in range(max(head, 1), len(matches) - _GLUED_HEAD_MIN_REST_WORDS + 1):
+        word, before = matches[i].group(), matches[i - 1].group()
+        if not word[0].isupper():
+            continue
+        folded = word.casefold()
+        if (statement is None and (len(word) == 1 or word[1:].islower()) and folded not in NAME_PARTICLES
+                and (folded in function_words or folded in _STATEMENT_OPENINGS)
+                and any(m.group()[0].islower() for m in matches[head - 1:i])):
+            statement = i
+        if before[0].islower():
+            if before.casefold() not in function_words:
+                break_ = i if break_ is None else break_
+            else:  # "... od września Wójt gminy ...": the lists hold months too
+                after_small_word = i if after_small_word is None else after_small_word
+    position = next((p for p in (statement, break_, after_small_word) if p is not None), None)
+    return None if position is None else matches[position].start()
+
+
 def _opens_statement(word: str, lexicon: Lexicon) -> bool:
     """Whether a capitalised word is a function word that opens a sentence, not a name's particle ("De Wit")."""
     folded = word.casefold()
-    return word[1:].islower() and folded in lexicon.function_words and folded not in NAME_PARTICLES
+    return (len(word) == 1 or word[1:].islower()) and folded in lexicon.function_words and folded not in NAME_PARTICLES
 
 
 def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict],
