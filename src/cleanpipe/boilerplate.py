@@ -5,7 +5,8 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.lexicon import NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants, story_resumes
+from cleanpipe.lexicon import (NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants, lexicon_rule, opens_statement,
+                               story_resumes)
 from cleanpipe.rules import Lexicon, Rule, rule_family, rule_index
 from cleanpipe.segment import PROSE_END, QUOTES, is_byline, sentence_starts
 
@@ -115,6 +116,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                     break
         if remainder and glue_rules:
             remainder = cut_glued(remainder, glue_rules, index, doc.removed)
+        if remainder:
+            remainder = _cut_leading_label(remainder, candidates, lexicon, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
@@ -304,6 +307,50 @@ def _drop_question_hooks(kept: list[tuple[str, int]], paragraphs: list[str], rem
             continue
         removed.append({"rule": rule_id, "text": question, "para": index})
         kept[position] = (paragraph[:start].rstrip(), index)
+
+
+# A label a scrape glued onto the start of the story's paragraph, the line break lost: "Share
+# this article More than 340 swimmers ...", "Watch now 1:12 Organisers of ...", "▶ Reproducir
+# 1:45 La Concejalía ...", "Drucken Die Feuerwehr hofft ...". The opening, a few words before a
+# capital and no colon (a label with one names a source or a headline, judged elsewhere), is one
+# a rule takes as a line of its own; or one the lexicon check takes, when a player's sign or
+# time marks it or the sentence opens on an article or a pronoun: chrome words open names,
+# headlines and sentences too ("Video Games maker Ubisoft ...", "Mehr zum Thema finden Leser
+# ...", "Film z Burkiem, nagrany ..."). No label opens or ends on a function word ("Mit der
+# Anmeldung akzeptieren Sie ...", "Lesen Sie auch den ...").
+_LEADING_LABEL_MAX_WORDS = 4
+_LEADING_REST_MIN_WORDS = 6
+_PLAYER_MARKS = re.compile(r"[▶►]|\d:\d\d")
+_LABEL_COLON = re.compile(r":(?!\d)")  # not a running time's
+_ONE_WORD_LABEL_FAMILIES = frozenset({"share", "video", "credit"})  # "Drucken", "Video", "Foto"; not "Lesen (Sie ...)"
+
+
+def _cut_leading_label(paragraph: str, candidates, lexicon: Lexicon | None, index: int, removed: list[dict]) -> str:
+    """Cut a chrome label glued onto a paragraph's start before a sentence of the story."""
+    if lexicon is None:
+        return paragraph
+    words = lexicon.function_words
+    breaks = list(itertools.islice(_WORD_BREAK.finditer(paragraph), _LEADING_LABEL_MAX_WORDS))
+    for brk in reversed(breaks):  # the longest opening first: "Share this article", not "Share"
+        opening, rest = paragraph[:brk.start()], paragraph[brk.end():]
+        if (not rest[:1].isupper() or _LABEL_COLON.search(opening) or opening.endswith(_GLUE_SENTENCE_END)
+                or len(rest.split()) < _LEADING_REST_MIN_WORDS or not rest.rstrip().endswith(PROSE_END)):
+            continue
+        first, last = opening.split()[0].casefold(), opening.split()[-1].casefold()
+        if any(word in words or opens_statement(word.capitalize(), words) for word in (first, last)):
+            continue  # "▶ Reproducir 1:45 La": the article opens the sentence; "Mit der Anmeldung ...": a clause
+        statement = opens_statement(rest.split(maxsplit=1)[0], words)
+        rule = _whole_match(opening, [rule for rule in candidates(opening.casefold()) if rule.kind == "line"])
+        if rule is not None and (" " in opening or statement):
+            rule_id = rule.id
+        elif statement or _PLAYER_MARKS.search(opening):
+            rule_id = lexicon_rule(opening, lexicon)
+        else:
+            continue
+        if rule_id is not None and (" " in opening or rule_family(rule_id) in _ONE_WORD_LABEL_FAMILIES):
+            removed.append({"rule": rule_id, "text": opening, "para": index})
+            return rest
+    return paragraph
 
 
 # A headline-shaped line: a video player's or a teaser's title, not a sentence of the story.

@@ -608,9 +608,7 @@ def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
         word, before = matches[i].group(), matches[i - 1].group()
         if not word[0].isupper():
             continue
-        folded = word.casefold()
-        if (statement is None and (len(word) == 1 or word[1:].islower()) and folded not in NAME_PARTICLES
-                and (folded in function_words or folded in _STATEMENT_OPENINGS)
+        if (statement is None and opens_statement(word, function_words)
                 and any(m.group()[0].islower() for m in matches[head - 1:i])):
             statement = i
         if before[0].islower():
@@ -622,10 +620,12 @@ def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
     return None if position is None else matches[position].start()
 
 
-def _opens_statement(word: str, lexicon: Lexicon) -> bool:
-    """Whether a capitalised word is a function word that opens a sentence, not a name's particle ("De Wit")."""
+def opens_statement(word: str, function_words: frozenset[str]) -> bool:
+    """Whether a capitalised word is an article, pronoun or other function word that opens a
+    sentence ("Die", "Il", "У"), not a name's particle ("De Wit")."""
     folded = word.casefold()
-    return (len(word) == 1 or word[1:].islower()) and folded in lexicon.function_words and folded not in NAME_PARTICLES
+    return (word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and folded not in NAME_PARTICLES
+            and (folded in function_words or folded in _STATEMENT_OPENINGS))
 
 
 def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict],
@@ -652,7 +652,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     # a particle ("Source : AFP Ils emploient ...", "Photo : Radio Garrigue Les exposants ...").
     position = next((i for i in range(max(head, 1), len(matches)) if matches[i].group()[0].isupper() and (
                      (matches[i - 1].group()[0].islower() and matches[i - 1].group().casefold() not in lexicon.function_words)
-                     or (0 < colon < matches[i - 1].start() and _opens_statement(matches[i].group(), lexicon)))), None)
+                     or (0 < colon < matches[i - 1].start() and opens_statement(matches[i].group(), lexicon.function_words)))), None)
     if position is None or len(matches) - position < _GLUED_HEAD_MIN_REST_WORDS:
         return sentence, False
     word = matches[position]
