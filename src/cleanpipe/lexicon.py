@@ -311,6 +311,13 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
         return ""
     if not chrome and not signed:
         return paragraph
+    # A credit run onto a caption's end first: its label may stand further in than a button's
+    # reach ("... au printemps Photo Le Courrier / Didier Masson").
+    credit = _credit_tail(paragraph, chrome, lexicon)
+    if credit is not None:
+        start, rule_id = credit
+        removed.append({"rule": rule_id, "text": paragraph[start:], "para": index})
+        return paragraph[:start].rstrip()
     if (len(chrome) == 1 and not signed and not chrome[0][1] and _BUTTON_REACH <= chrome[0][0] < len(paragraph) - _BUTTON_REACH
             and not any(mark in paragraph for mark in ":|·•") and paragraph[chrome[0][0] - 1] not in _GLUE_MARKS
             and not _opens_call_to_action(paragraph, chrome[0][0], lexicon)):
@@ -323,11 +330,6 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     # Preise ..."; one ending in a full stop must be chrome words and names alone, three at
     # least: "... the factory. This article originally appeared on The Ledger Post."), a
     # chrome opening before the story resumes, or a shouted advert label inside a sentence.
-    credit = _credit_tail(paragraph, chrome, lexicon)
-    if credit is not None:
-        start, rule_id = credit
-        removed.append({"rule": rule_id, "text": paragraph[start:], "para": index})
-        return paragraph[:start].rstrip()
     starts = sentence_starts(paragraph)
     positions = [start for start, _ in chrome]
     pieces, cut = [], False
@@ -346,6 +348,10 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
                 rule_id = _all_chrome(sentence, lexicon, min_hits) if count >= min_hits else None
                 if rule_id is None and end == len(paragraph):
                     rule_id = _labelled_teaser(sentence, lexicon)  # "... за тонну. Джерело: Аграрний лан."
+                if rule_id is None and glued and end == len(paragraph):
+                    # a sign-up box's line run onto the story's last sentence: "... fietspad kan
+                    # komen.Mis niks uit je buurt: download de app van Omroep Zuidwaard."
+                    rule_id = _call_to_action(sentence, lexicon) or _small_print_rule(sentence, lexicon)
             else:
                 rule_id = lexicon_rule(sentence, lexicon) if _may_be_chrome(sentence, count) else None
             if (rule_id is None and (start == 0 or end == len(paragraph) or glued)
@@ -865,6 +871,14 @@ def _call_to_action(paragraph: str, lexicon: Lexicon) -> str | None:
                     text[:match.start(1)] + text[match.end(1):], lexicon, rule_language(rule_id)):
                 return rule_id
     return None
+
+
+def _small_print_rule(text: str, lexicon: Lexicon) -> str | None:
+    """The consent rule of small print (:func:`_is_small_print`), if ``text`` is some."""
+    if not _is_small_print(text, lexicon):
+        return None
+    rule_ids = [r for word in _WORD_TOKEN.findall(text) for r in _rules_of(word.casefold(), lexicon) if rule_family(r) == "consent"]
+    return Counter(rule_ids).most_common(1)[0][0] if rule_ids else None
 
 
 def _is_small_print(paragraph: str, lexicon: Lexicon) -> bool:
