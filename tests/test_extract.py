@@ -322,3 +322,26 @@ def test_an_extraction_that_holds_the_whole_body_is_not_read_again():
     assert extract_module.misses_columns("First, " + PROSE, columns)
     assert not extract_module.misses_columns(f"First, {PROSE}\nThen {PROSE}", columns)
     assert not extract_module.misses_columns("an unrelated text", columns)  # nothing of it found: not this body
+
+
+STORY = "".join(f"<p>{sentence} The harbour board met on Tuesday and voted to rebuild the north quay before winter.</p>"
+                for sentence in ("Engineers found cracks in the deck.", "The rebuild will take a year.", "Fishing boats will moor elsewhere."))
+RELATED = ('<div class="heading-h3">More Great Stories</div><ul>'
+           '<li>The strange life and <a href="/a">mysterious death of a coder</a></li>'
+           '<li>How one town <a href="/b">saved its last cinema</a></li>'
+           '<li><a href="/c">Why fog is thicker near rivers</a></li></ul>')
+
+
+@pytest.mark.parametrize("after_story, item, gone", [
+    (RELATED, "Why fog is thicker", True),  # other stories' links under a heading of their own
+    (RELATED.replace('<div class="heading-h3">More Great Stories</div>', ""), "Why fog is thicker", False),  # no heading: a story's references
+    ("<h3>What the board decided</h3><ul><li>A new deck</li><li>New piles</li><li>A temporary pontoon</li></ul>",
+     "A temporary pontoon", False),  # no links: the story's own list
+])
+def test_a_list_of_links_under_its_own_heading_is_pruned(after_story, item, gone):
+    tree = load_html(f"<html><body><article><h1>Quay to be rebuilt</h1>{STORY}{after_story}</article></body></html>")
+    extract_module.prune_chrome(tree)
+    text = " ".join(tree.text_content().split())
+    assert (item not in text) is gone
+    assert ("More Great Stories" not in text) is (gone or "More Great" not in after_story)
+    assert "Fishing boats will moor elsewhere." in text

@@ -183,13 +183,12 @@ _CARD_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6")
 # Infinite scroll appends the next story as a second top-level <article> with its own <h1>;
 # a story's own embedded article (a quoted post, a card) sits inside the first or is short,
 # and a forum's posts or a recipe's parts, each an <article>, have no <h1> of their own.
-# (Lists of links were tried too: +0.16 ROUGE-LSum on fundus, but trafilatura-eval recall
-# -0.0055, where a blog's references and a wiki's lists are content.)
 _SECOND_ARTICLE_MIN_CHARS = 1000
 
 
 def prune_chrome(tree) -> None:
-    """Remove link cards and a second top-level story from a parsed page, and turn layout tables into blocks, in place."""
+    """Remove link cards, a second top-level story and headed lists of links from a parsed page,
+    and turn layout tables into blocks, in place."""
     articles = [element for element in tree.iter("article")
                 if not any(ancestor.tag == "article" for ancestor in element.iterancestors())]
     if len(articles) >= 2:
@@ -200,6 +199,11 @@ def prune_chrome(tree) -> None:
     for element in list(tree.iter(*_CARD_BLOCKS)):
         if any(ancestor.tag == "a" for ancestor in element.iterancestors()) or (element.tag == "p" and _is_link(element)):
             element.drop_tree()
+    for listing in list(tree.iter("ul", "ol")):
+        heading = _heading_before(listing)
+        if heading is not None and _is_link_list(listing):
+            heading.drop_tree()
+            listing.drop_tree()
     for table in list(tree.iter("table")):
         if _is_layout(table):
             # its own rows and cells only: a data table inside one of its cells stays a table
@@ -272,6 +276,47 @@ def join_columns(containers: list) -> None:
         for child in list(container):
             first.append(child)
         container.drop_tree()
+
+
+# A list of links under a heading of its own ("More Great WIRED Stories", "Related", "Mehr zum
+# Thema") is a block of other stories: every item holds a link that carries most of its text.
+# (Lists of links without the heading were tried: +0.16 ROUGE-LSum on fundus, but a blog's
+# references and a wiki's lists are content: trafilatura-eval recall -0.0055.)
+_LINK_LIST_MIN_ITEMS = 3
+_LINK_ITEM_SHARE = 0.4  # of an item's text inside its link: Wired links half a headline
+_LINK_ITEMS_SHARE = 0.5  # of the items mostly a link: a promo may close the list ("Want the best tools? Check out ...")
+_LIST_HEADING_MAX_WORDS = 8
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _heading_before(listing):
+    """The heading just above a list (an h2-h6, or a block whose class names a heading or title), or None."""
+    previous = listing.getprevious()
+    while previous is not None and not previous.text_content().strip():
+        previous = previous.getprevious()
+    if previous is None:
+        return None
+    css = (previous.get("class") or "").casefold()
+    text = previous.text_content().split()
+    if ((previous.tag in _HEADINGS or "heading" in css or "title" in css)
+            and 0 < len(text) <= _LIST_HEADING_MAX_WORDS and not text[-1].endswith(".")):
+        return previous
+    return None
+
+
+def _is_link_list(listing) -> bool:
+    """Whether most items of a list (three or more) are mostly a link's text, and all hold one."""
+    items = [child for child in listing if child.tag == "li"]
+    if len(items) < _LINK_LIST_MIN_ITEMS:
+        return False
+    linked_items = 0
+    for item in items:
+        text = len(" ".join(item.text_content().split()))
+        linked = sum(len(" ".join(anchor.text_content().split())) for anchor in item.iter("a"))
+        if not linked:
+            return False
+        linked_items += linked >= _LINK_ITEM_SHARE * text
+    return linked_items >= _LINK_ITEMS_SHARE * len(items)
 
 
 # A table that lays out the page rather than holding data: a cell of 1,000 characters or
