@@ -327,18 +327,24 @@ _ONE_WORD_LABEL_FAMILIES = frozenset({"share", "video", "credit"})  # "Drucken",
 
 def _cut_leading_label(paragraph: str, candidates, lexicon: Lexicon | None, index: int, removed: list[dict]) -> str:
     """Cut a chrome label glued onto a paragraph's start before a sentence of the story."""
-    if lexicon is None:
+    if lexicon is None or not paragraph.endswith(PROSE_END):
         return paragraph
+    head = paragraph.split(maxsplit=_LEADING_LABEL_MAX_WORDS + 1)
+    if not any(word[:1].isupper() for word in head[1:_LEADING_LABEL_MAX_WORDS + 1]):
+        return paragraph  # no capital after the first words: nothing resumes there
     words = lexicon.function_words
+    first = head[0].casefold()
+    if first in words or opens_statement(first.capitalize(), words):
+        return paragraph  # most paragraphs: a sentence opening on its article or pronoun ("Mit der Anmeldung ...": a clause)
     breaks = list(itertools.islice(_WORD_BREAK.finditer(paragraph), _LEADING_LABEL_MAX_WORDS))
     for brk in reversed(breaks):  # the longest opening first: "Share this article", not "Share"
         opening, rest = paragraph[:brk.start()], paragraph[brk.end():]
         if (not rest[:1].isupper() or _LABEL_COLON.search(opening) or opening.endswith(_GLUE_SENTENCE_END)
-                or len(rest.split()) < _LEADING_REST_MIN_WORDS or not rest.rstrip().endswith(PROSE_END)):
+                or rest.count(" ") + 1 < _LEADING_REST_MIN_WORDS):
             continue
-        first, last = opening.split()[0].casefold(), opening.split()[-1].casefold()
-        if any(word in words or opens_statement(word.capitalize(), words) for word in (first, last)):
-            continue  # "▶ Reproducir 1:45 La": the article opens the sentence; "Mit der Anmeldung ...": a clause
+        last = opening.split()[-1].casefold()
+        if last in words or opens_statement(last.capitalize(), words):
+            continue  # "▶ Reproducir 1:45 La": the article opens the sentence
         statement = opens_statement(rest.split(maxsplit=1)[0], words)
         rule = _whole_match(opening, [rule for rule in candidates(opening.casefold()) if rule.kind == "line"])
         if rule is not None and (" " in opening or statement):

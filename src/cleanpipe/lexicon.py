@@ -313,7 +313,7 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
         return paragraph
     # A credit run onto a caption's end first: its label may stand further in than a button's
     # reach ("... au printemps Photo Le Courrier / Didier Masson").
-    credit = _credit_tail(paragraph, chrome, lexicon)
+    credit = _credit_tail(paragraph, chrome, lexicon) if signed or chrome[-1][0] >= len(paragraph) - _CREDIT_TAIL_REACH else None
     if credit is not None:
         start, rule_id = credit
         removed.append({"rule": rule_id, "text": paragraph[start:], "para": index})
