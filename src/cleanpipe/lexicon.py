@@ -708,6 +708,8 @@ _NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS = 5, 2
 # No story paragraph opens on a copyright sign; a footer does, with the outlet's name in any
 # form ("© «Подільська хвиля», 2024", "© Le Courrier – Mentions légales – Gestion des cookies").
 _COPYRIGHT_OPENINGS = ("©", "ⓒ")  # not "(c)": the third item of a list ("(c) Applicants must live in the borough.")
+# The word as a label: "Copyright: Project Syndicate, 2025", "Copyright 2024 Diario ..."; not "Copyright law ..."
+_COPYRIGHT_LABEL = re.compile(r"copyright\s*(?::|©|ⓒ|\(c\)|\d{4}\b)", re.IGNORECASE)
 _COPYRIGHT_MAX_WORDS = 25
 
 
@@ -836,7 +838,8 @@ def _remnant_rule(paragraph: str, edge_cut: str | None, lexicon: Lexicon) -> str
         rest = _EMAIL.sub(" ", paragraph) if email else ""
         if email and _WORD_TOKEN.search(rest) and _names_only(rest, lexicon):
             return CONTACT_BYLINE
-    if paragraph.lstrip().startswith(_COPYRIGHT_OPENINGS) and len(paragraph.split()) <= _COPYRIGHT_MAX_WORDS:
+    if ((paragraph.lstrip().startswith(_COPYRIGHT_OPENINGS) or _COPYRIGHT_LABEL.match(paragraph.lstrip()))
+            and len(paragraph.split()) <= _COPYRIGHT_MAX_WORDS):
         return COPYRIGHT_LINE
     if _is_link_row(paragraph, _NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS):
         return NAV_ROW
