@@ -678,6 +678,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
 
 CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the author's e-mail address
 NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars or dots
+AMOUNT_PICKER = "structure.amount-picker"  # built in: a donation form's row of amounts ("€ 3 · € 5 · € 10 · Ander bedrag")
 COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
 RELATED_LIST = "structure.related-list"  # built in: a header of teaser label words ("Related coverage") and its headlines
 CAPTION_COPYRIGHT = "structure.caption-copyright"  # built in: a copyright sign and names run onto a caption's end
@@ -825,6 +826,23 @@ def _list_header_rule(header: str, lexicon: Lexicon) -> str | None:
     return RELATED_LIST if len(labels) >= 2 else None  # "Related coverage": two label words make a header
 
 
+# A donation or payment form's row of amounts: "Kies je bedrag: € 3 · € 5 · € 10 · Ander
+# bedrag", "10 zł | 20 zł | 50 zł | inna kwota". Three amounts at least between bars or dots,
+# every item three words at most; a story gives prices in sentences.
+_AMOUNT = re.compile(r"(?:[€£$₽₴]|R\$|zł|kr)\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:[€£$₽₴]|zł|kr|грн|руб|euros?)")
+_AMOUNT_PICKER_MIN = 3
+_AMOUNT_SEPARATOR = re.compile(r"\s+[|·•/]\s+")
+
+
+def _is_amount_picker(paragraph: str) -> bool:
+    """Whether a paragraph is a row of amounts to pick from (three at least, short items only)."""
+    if not _AMOUNT.search(paragraph):
+        return False
+    items = _AMOUNT_SEPARATOR.split(paragraph.split(":", 1)[-1])
+    amounts = sum(_AMOUNT.fullmatch(item.strip()) is not None for item in items)
+    return amounts >= _AMOUNT_PICKER_MIN and all(len(item.split()) <= _TAG_MAX_WORDS - 1 for item in items)
+
+
 def _remnant_rule(paragraph: str, edge_cut: str | None, lexicon: Lexicon) -> str | None:
     """The rule that takes a kept paragraph as a chrome remnant or a chrome line no word names, if any."""
     if (edge_cut is not None and rule_family(edge_cut) == "consent" and len(paragraph.split()) <= _PROMO_MAX_WORDS
@@ -843,6 +861,8 @@ def _remnant_rule(paragraph: str, edge_cut: str | None, lexicon: Lexicon) -> str
         return COPYRIGHT_LINE
     if _is_link_row(paragraph, _NAV_ROW_MIN_ITEMS, _NAV_ROW_MAX_ITEM_WORDS):
         return NAV_ROW
+    if _is_amount_picker(paragraph):
+        return AMOUNT_PICKER
     return None
 
 
