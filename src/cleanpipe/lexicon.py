@@ -836,8 +836,8 @@ _AMOUNT_SEPARATOR = re.compile(r"\s+[|·•/]\s+")
 
 def _is_amount_picker(paragraph: str) -> bool:
     """Whether a paragraph is a row of amounts to pick from (three at least, short items only)."""
-    if not _AMOUNT.search(paragraph):
-        return False
+    if not any(mark in paragraph for mark in "|·•/") or not _AMOUNT.search(paragraph):
+        return False  # most paragraphs: no separator, checked first as it is cheap
     items = _AMOUNT_SEPARATOR.split(paragraph.split(":", 1)[-1])
     amounts = sum(_AMOUNT.fullmatch(item.strip()) is not None for item in items)
     return amounts >= _AMOUNT_PICKER_MIN and all(len(item.split()) <= _TAG_MAX_WORDS - 1 for item in items)
