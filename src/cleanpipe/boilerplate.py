@@ -526,7 +526,7 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
         return paragraph
     while match:
         end = match.end()
-        if end == len(paragraph) and rule_family(rule.id) == "aggregator" and function_words is not None:
+        if end == len(paragraph) and rule.family == "aggregator" and function_words is not None:
             # a teaser cut to the paragraph's end may have the story's next sentence run onto it
             resumes = story_resumes(match.group(0), function_words)
             end = match.start() + resumes if resumes is not None else end

@@ -311,8 +311,7 @@ def _is_link_list(listing) -> bool:
         return False
     linked_items = 0
     for item in items:
-        text = len(" ".join(item.text_content().split()))
-        linked = sum(len(" ".join(anchor.text_content().split())) for anchor in item.iter("a"))
+        text, linked = _link_chars(item)
         if not linked:
             return False
         linked_items += linked >= _LINK_ITEM_SHARE * text
@@ -337,9 +336,14 @@ _LINK_SHARE = 0.8  # of a paragraph's text inside links: it is a teaser ("Read m
 
 def _is_link(element) -> bool:
     """Whether most of an element's text is inside links."""
-    text = len(" ".join(element.text_content().split()))
-    linked = sum(len(" ".join(anchor.text_content().split())) for anchor in element.iter("a"))
+    text, linked = _link_chars(element)
     return text > 0 and linked >= _LINK_SHARE * text
+
+
+def _link_chars(element) -> tuple[int, int]:
+    """An element's characters of text, and how many of them are inside links (white space folded)."""
+    text = len(" ".join(element.text_content().split()))
+    return text, sum(len(" ".join(anchor.text_content().split())) for anchor in element.iter("a"))
 
 
 # --- fallbacks: the page's own copy of a body trafilatura missed ----------------------

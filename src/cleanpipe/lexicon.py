@@ -592,6 +592,13 @@ def _cut_glued_button(sentence: str, lexicon: Lexicon, index: int, removed: list
     return sentence, False
 
 
+def _head_words(text: str, matches: list, colon: int) -> int:
+    """How many words a glued opening holds at least: a label and its headline's first word, or two."""
+    if 0 < colon and len(_WORD_TOKEN.findall(text, 0, colon)) <= _LABEL_MAX_WORDS:  # a label's colon, not one later in a sentence
+        return next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1
+    return 2
+
+
 def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
     """Where the story resumes inside a teaser cut to a paragraph's end, or None.
 
@@ -607,8 +614,7 @@ def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
     if not teaser.rstrip().endswith(PROSE_END):
         return None  # a headline ends on no full stop: nothing of the story was run onto it
     matches = list(_WORD_TOKEN.finditer(teaser))
-    colon = teaser.find(":")
-    head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1 if colon > 0 else 2
+    head = _head_words(teaser, matches, teaser.find(":"))
     statement = break_ = after_small_word = None
     for i in range(max(head, 1), len(matches) - _GLUED_HEAD_MIN_REST_WORDS + 1):
         word, before = matches[i].group(), matches[i - 1].group()
@@ -648,9 +654,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     """
     matches = list(_WORD_TOKEN.finditer(sentence))
     colon = sentence.find(":")
-    head = 2
-    if 0 < colon and len(_WORD_TOKEN.findall(sentence, 0, colon)) <= _LABEL_MAX_WORDS:  # a label's colon, not one later in the story's sentence
-        head = next((i for i, m in enumerate(matches) if m.start() > colon), len(matches)) + 1
+    head = _head_words(sentence, matches, colon)
     # The story resumes at a capital after a lower-case word that is not a function word:
     # "... as calls surge Campaigners said", "Bild: Lena Voskuhl/stadtfunk Der nächste ...";
     # inside a name ("Foto: Sanne de Wit") a capital follows a capital or a particle. After a
@@ -831,6 +835,7 @@ def _list_header_rule(header: str, lexicon: Lexicon) -> str | None:
 # every item three words at most; a story gives prices in sentences.
 _AMOUNT = re.compile(r"(?:[€£$₽₴]|R\$|zł|kr)\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:[€£$₽₴]|zł|kr|грн|руб|euros?)")
 _AMOUNT_PICKER_MIN = 3
+_AMOUNT_ITEM_MAX_WORDS = 3  # "€ 10", "inna kwota", "Ander bedrag"
 _AMOUNT_SEPARATOR = re.compile(r"\s+[|·•/]\s+")
 
 
@@ -840,7 +845,7 @@ def _is_amount_picker(paragraph: str) -> bool:
         return False  # most paragraphs: no separator, checked first as it is cheap
     items = _AMOUNT_SEPARATOR.split(paragraph.split(":", 1)[-1])
     amounts = sum(_AMOUNT.fullmatch(item.strip()) is not None for item in items)
-    return amounts >= _AMOUNT_PICKER_MIN and all(len(item.split()) <= _TAG_MAX_WORDS - 1 for item in items)
+    return amounts >= _AMOUNT_PICKER_MIN and all(len(item.split()) <= _AMOUNT_ITEM_MAX_WORDS for item in items)
 
 
 def _remnant_rule(paragraph: str, edge_cut: str | None, lexicon: Lexicon) -> str | None:
