@@ -303,6 +303,8 @@ PROSE = "The board heard that the quay's steel piles had corroded faster than ex
 @pytest.mark.parametrize("body, split", [
     # one layout repeated: grid rows of the same class, each with a body column
     ('<div class="row"><div class="text"><p>{0}</p></div></div><div class="row"><div class="text"><p>{0}</p></div></div>', True),
+    # the stretches may differ in a modifier class (rp.pl: "body articleBody -bottom-space", then "body articleBody")
+    ('<div class="row"><div class="body main -spaced"><p>{0}</p></div></div><div class="row last"><div class="body main"><p>{0}</p></div></div>', True),
     # siblings in one parent are one body already
     ('<div class="story"><div class="text"><p>{0}</p></div><h2>Next steps</h2><div class="text"><p>{0}</p></div></div>', False),
     # a list of posts or widgets: the parents differ

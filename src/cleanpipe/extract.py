@@ -216,10 +216,10 @@ def prune_chrome(tree) -> None:
 # A body split into columns: some sites lay each stretch of the story out in a grid row of
 # its own beside an ad rail ("article__body" twice over on a Wired page, each in a "grid"),
 # and trafilatura takes the first matching container, a third of the story. The containers
-# holding most of the page's prose share a tag and class, are no siblings (siblings are one
-# body already, and joining them would move a subheading between them out of order), and
-# their parents share a tag and class too: one layout repeated, not a blog's list of posts
-# or a page's widgets. When the extraction misses a good part of their prose, their children
+# holding most of the page's prose share a tag and first class (rp.pl's last stretch drops a
+# spacing modifier the others carry), are no siblings (siblings are one body already, and
+# joining them would move a subheading between them out of order), and their parents share a
+# tag and first class too: one layout repeated, not a blog's list of posts or a page's widgets. When the extraction misses a good part of their prose, their children
 # are appended, in page order, to the first, and the page is read again.
 _PROSE_MIN_CHARS = 150  # a paragraph of the story; a teaser's or a caption's is shorter
 _SPLIT_BODY_SHARE = 0.5  # of the page's prose in those containers: they are the body
@@ -239,8 +239,8 @@ def split_body(tree) -> list | None:
     groups: dict = {}
     for container in prose:
         css = container.get("class")
-        if css and not any(word in css.casefold() for word in _NOT_BODY_CLASSES):
-            groups.setdefault((container.tag, css), []).append(container)
+        if css and css.split() and not any(word in css.casefold() for word in _NOT_BODY_CLASSES):
+            groups.setdefault(_layout_key(container), []).append(container)
     if not groups:
         return None
     containers = max(groups.values(), key=lambda group: sum(prose[c] for c in group))
@@ -248,10 +248,15 @@ def split_body(tree) -> list | None:
         return None
     parents = [container.getparent() for container in containers]  # held: lxml compares proxies by identity
     if (any(parent is other for i, parent in enumerate(parents) for other in parents[:i])
-            or len({(parent.tag, parent.get("class")) for parent in parents}) > 1
+            or len({_layout_key(parent) for parent in parents}) > 1
             or any(ancestor is containers[0] for c in containers[1:] for ancestor in c.iterancestors())):
         return None
     return containers
+
+
+def _layout_key(element) -> tuple:
+    """An element's tag and first class: the stretches of one layout may differ in a modifier class."""
+    return element.tag, next(iter((element.get("class") or "").split()), "")
 
 
 def misses_columns(text: str, containers: list) -> bool:
