@@ -499,7 +499,33 @@ def _list_items(rule: Rule, header: str, paragraphs: list[str], index: int) -> i
     # the story, even with one headline ("Mehr zum Thema" / "Sturmflut im Januar: ..."); a
     # subheading with one short line under it, mid-story, stays.
     ends_body = items and index + items == len(paragraphs) - 1
-    return items if items >= rule.min_items or ends_body else 0
+    if items >= rule.min_items or ends_body:
+        return items
+    return _card_items(rule, paragraphs[index + 1 :])
+
+
+# A related-stories box may give each headline its standfirst ("More from The Nation" /
+# "Mike Johnson's Art of the Deal" / "Kevin McCarthy drew the ire of ..."): under a list
+# header, headlines each followed by at most one short sentence, to the end of the body.
+# A story's closing section has longer paragraphs, or a first line that is no headline.
+_CARDS_MIN = 3  # headlines: two headline-and-sentence pairs could be a story's own subheadings
+_CARD_TEXT_MAX_CHARS = 220  # a card's standfirst: one or two sentences, not a story's paragraph
+
+
+def _card_items(rule: Rule, rest: list[str]) -> int:
+    """How many paragraphs (all of ``rest``) a box of headline cards takes, or 0."""
+    if len(rest) > 2 * rule.max_items:
+        return 0
+    position = headlines = 0
+    while position < len(rest):
+        if not is_headline_like(rest[position], rule.item_max_chars):
+            return 0
+        headlines += 1
+        position += 1
+        if (position < len(rest) and not is_headline_like(rest[position], rule.item_max_chars)
+                and len(rest[position]) <= _CARD_TEXT_MAX_CHARS):
+            position += 1
+    return position if headlines >= _CARDS_MIN else 0
 
 
 _SENTENCE_END = (".", "!", ":", ";", "…", ".”", ".\"", ".’", "!”", ".»")
