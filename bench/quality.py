@@ -281,6 +281,7 @@ LABELLED_SETS = {  # name -> folder holding raw/ and gold.jsonl
     "fifth tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset5",
     "sixth tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset6",
     "seventh tuning set (tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset7",
+    "eighth tuning set (content that looks like junk; tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset8",
     "held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout",
     "second held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout2",
 }
