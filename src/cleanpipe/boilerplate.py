@@ -194,6 +194,9 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
 
 
 _WORD_BREAK = re.compile(r"\s+(?=\S)")
+# A time alone before a sentence opens a live blog's entry ("14:32 Police have closed ...", "17:02
+# Uhr: Der Pegel ..."); a player's running time comes with its label or sign ("▶ 1:45", "Watch 0:48").
+_CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.][0-5]\d")
 _GLUE_MAX_CHARS = 200  # a glued label or call to action is one short line; longer is story text
 # A glued opening is a label ("Advertisement", "Foto: dpa"): in longer openings a capitalised
 # word is as likely a German noun or a name inside the story's own first sentence
@@ -272,6 +275,8 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
         opening = sentence[:position].strip()
         if opening.endswith(_GLUE_SENTENCE_END):
             continue  # "Facebook, Twitter, TikTok: who is liable?" is a heading, not a share bar
+        if _CLOCK_TIME.fullmatch(opening):
+            continue  # "14:32 Police have closed the bridge": a live blog's time, no player's running time
         rule = _whole_match(opening, anywhere)
         if rule is not None:
             removed.append({"rule": rule.id, "text": opening, "para": index})
@@ -340,6 +345,7 @@ def _cut_leading_label(paragraph: str, candidates, lexicon: Lexicon | None, inde
     for brk in reversed(breaks):  # the longest opening first: "Share this article", not "Share"
         opening, rest = paragraph[:brk.start()], paragraph[brk.end():]
         if (not rest[:1].isupper() or _LABEL_COLON.search(opening) or opening.endswith(_GLUE_SENTENCE_END)
+                or _CLOCK_TIME.fullmatch(opening)
                 or rest.count(" ") + 1 < _LEADING_REST_MIN_WORDS):
             continue
         last = opening.split()[-1].casefold()
@@ -376,7 +382,9 @@ def _drop_head_headlines(kept: list[tuple[str, int]], head_window: int, removed:
     first_prose = next((i for i, (paragraph, _) in enumerate(kept) if _is_prose(paragraph)), None)
     if not first_prose:
         return
-    drop = [i for i, (paragraph, index) in enumerate(kept[:first_prose])
+    # the story may open on a short sentence ("Lo tiene en la mano."): what follows it is the story's
+    first_sentence = next((i for i, (paragraph, _) in enumerate(kept) if _is_short_sentence(paragraph)), first_prose)
+    drop = [i for i, (paragraph, index) in enumerate(kept[:min(first_prose, first_sentence)])
             if index < head_window and _is_second_headline(paragraph)]
     for i in reversed(drop):
         paragraph, index = kept.pop(i)
@@ -384,12 +392,26 @@ def _drop_head_headlines(kept: list[tuple[str, int]], head_window: int, removed:
 
 
 def _is_second_headline(paragraph: str) -> bool:
-    """Short, capitalised, several words, not ending like a sentence, not a byline or a quote."""
+    """Short, capitalised, several words, not ending like a sentence, not a byline or a result."""
     words = paragraph.split()
     return (_HEADLINE_MIN_WORDS <= len(words) <= _HEADLINE_MAX_WORDS and len(paragraph) <= _HEADLINE_MAX_CHARS
             and (paragraph[0].isupper() or paragraph[0].isdigit())
             and not paragraph.endswith(_SENTENCE_END)
-            and not is_byline(paragraph))  # it stands where a video title does, but names who wrote the story
+            and not is_byline(paragraph)  # it stands where a video title does, but names who wrote the story
+            and not _RESULT.search(paragraph))
+
+
+# A match result under a sports story's title ("CD Valdemora 2 - Atlético Rivanegra 1",
+# "VV Westerburen – SV Oostpolder 3-1") is the story's first fact, not a player's headline.
+# A player's running time ends on two digits after the colon ("Lorry fire on the A48 0:48"); a
+# score has one ("Orzeł Olszanka – Sokół Ruda 2:0").
+_RESULT = re.compile(r"\w \d{1,2}\s?[-–]\s?\w[^\d]*\w \d{1,2}$|\w \d{1,2}\s?(?:[-–]\s?\d{1,2}|:\d)$")
+
+
+def _is_short_sentence(paragraph: str) -> bool:
+    """A capitalised paragraph of a few words that ends like a sentence: a story's opening line."""
+    return (paragraph[:1].isupper() and paragraph.endswith((".", "!", ".”", ".»", '."'))
+            and len(paragraph.split()) >= _HEADLINE_MIN_WORDS and not is_byline(paragraph))
 
 
 # Metadata that leaks into the text as a paragraph of its own: no article prints these alone.
