@@ -239,9 +239,15 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         # leaflet was blunt. Read more: the council's report is online.") is the story's, and
         # so is reported speech ("Mehr zum Thema: „Wir sind am Limit“, sagte die Sprecherin");
         # rules that take such glued sentences are ``fragment`` rules, written for it.
+        # A pitch run on with no space after the sentence before ("... late at night.Support
+        # independent student journalism today. She added ...") was another element's, however
+        # it ends; a teaser's headline, unpunctuated, may have the story's next sentence run on.
         junk = None
-        if len(starts) > 1 and not sentence.endswith(_GLUE_SENTENCE_END) and not QUOTES.intersection(sentence):
-            junk = _whole_match(sentence, rules)
+        if len(starts) > 1 and not QUOTES.intersection(sentence):
+            if not sentence.endswith(_GLUE_SENTENCE_END):
+                junk = _whole_match(sentence, rules)
+            elif start > 0 and not paragraph[start - 1].isspace():
+                junk = _whole_match(sentence, [rule for rule in rules if rule.family == "consent"])
         if junk is not None:
             removed.append({"rule": junk.id, "text": sentence, "para": index})
             cut = True
