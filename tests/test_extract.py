@@ -347,3 +347,29 @@ def test_a_list_of_links_under_its_own_heading_is_pruned(after_story, item, gone
     assert (item not in text) is gone
     assert ("More Great Stories" not in text) is (gone or "More Great" not in after_story)
     assert "Fishing boats will moor elsewhere." in text
+
+
+BIO = ("A 20-year veteran of the harbour beat, Nora writes about ships, quays and the people who work "
+       "on them. She was previously the Gazette's transport editor.")
+
+
+def author_page(json_ld: dict) -> str:
+    story = "".join(f"<p>{sentence} The harbour board met on Tuesday and voted to rebuild the north quay before winter.</p>"
+                    for sentence in ("Engineers found cracks in the deck.", "The rebuild will take a year.",
+                                     "Fishing boats will moor elsewhere."))
+    return (f'<html><head><title>Quay to be rebuilt</title><script type="application/ld+json">{json.dumps(json_ld)}</script>'
+            f'</head><body><article><h1>Quay to be rebuilt</h1>{story}<p>{BIO}</p>'
+            '</article></body></html>')
+
+
+def test_the_author_box_restating_the_authors_json_ld_profile_goes():
+    page = author_page({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Nora Quill", "description": BIO}})
+    assert "harbour beat" in trafilatura.extract(page)  # trafilatura alone keeps the box
+    text = extract_html(Document("bio.html", "html", text=page)).text
+    assert "harbour beat" not in text
+    assert "Fishing boats will moor elsewhere." in text
+
+
+def test_a_description_not_under_an_author_takes_nothing():
+    page = author_page({"@type": "NewsArticle", "description": BIO, "author": {"@type": "Person", "name": "Nora Quill"}})
+    assert "harbour beat" in extract_html(Document("bio.html", "html", text=page)).text

@@ -80,8 +80,9 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
     page's own) narrows it (:mod:`cleanpipe.sites`) and chrome it would take for text is
     pruned (:func:`prune_chrome`); a body split over a repeated layout and cut short is read
     again joined (:func:`split_body`); after, a body it missed or cut short is taken from the
-    page's own copy of the article (:func:`fallback_body`), and the standfirst the page shows
-    opens the text when the body lacks it (:func:`standfirst`)."""
+    page's own copy of the article (:func:`fallback_body`), paragraphs restating an author's
+    JSON-LD profile go (:func:`drop_author_bios`), and the standfirst the page shows opens the
+    text when the body lacks it (:func:`standfirst`)."""
     tree = load_html(html)
     if tree is None:
         return None, None
@@ -106,6 +107,9 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
             result = TrafilaturaDocument()
         result.text = text = better
     if text:
+        bios = _json_ld_author_bios(tree)
+        if bios:
+            result.text = text = drop_author_bios(text, bios)
         lead = standfirst(tree, text)
         if lead is not None:
             result.text = lead + "\n" + text
@@ -412,6 +416,44 @@ def _json_ld_article_body(tree) -> str | None:
 
 
 _TAG = re.compile(r"<[^>]+>")
+
+# The author box under a story restates the author's profile, which the page's JSON-LD holds
+# as the author's (or creator's) "description" ("A 38-year industry veteran and award-winning
+# journalist, Lance has covered technology since ..."): a paragraph found in it is the box's.
+_AUTHOR_KEYS = ("author", "creator")
+_BIO_MIN_CHARS = 60  # a paragraph this long found in a profile is no coincidence; a name is shorter
+
+
+def _json_ld_author_bios(tree) -> list[str]:
+    """The JSON-LD descriptions of the page's authors, whitespace folded, markup and entities removed."""
+    bios = []
+    for script in tree.xpath(_JSON_LD):
+        if not script.text or '"description"' not in script.text or len(script.text) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        bios.extend(_author_descriptions(data, under_author=False))
+    return [" ".join(html_lib.unescape(_TAG.sub(" ", bio)).split()) for bio in bios if len(bio) >= _BIO_MIN_CHARS]
+
+
+def _author_descriptions(data, under_author: bool) -> list[str]:
+    """Every ``description`` string of a value under an ``author`` or ``creator`` key."""
+    if isinstance(data, dict):
+        found = [data["description"]] if under_author and isinstance(data.get("description"), str) else []
+        return found + [bio for key, value in data.items()
+                        for bio in _author_descriptions(value, under_author or key in _AUTHOR_KEYS)]
+    if isinstance(data, list):
+        return [bio for item in data for bio in _author_descriptions(item, under_author)]
+    return []
+
+
+def drop_author_bios(text: str, bios: list[str]) -> str:
+    """``text`` without the paragraphs (60 characters or more) that an author's profile holds."""
+    kept = [line for line in text.split("\n")
+            if len(folded := " ".join(line.split())) < _BIO_MIN_CHARS or not any(folded in bio for bio in bios)]
+    return "\n".join(kept)
 
 
 def _article_bodies(data) -> list[str]:
