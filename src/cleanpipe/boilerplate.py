@@ -115,7 +115,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                 if not remainder:
                     break
         if remainder and glue_rules:
-            remainder = cut_glued(remainder, glue_rules, index, doc.removed)
+            remainder = cut_glued(remainder, glue_rules, index, doc.removed,
+                                  lexicon.function_words if lexicon is not None else None)
         if remainder:
             remainder = _cut_leading_label(remainder, candidates, lexicon, index, doc.removed)
         if remainder:
@@ -204,10 +205,15 @@ _GLUE_MAX_CHARS = 200  # a glued label or call to action is one short line; long
 _GLUE_OPENING_MAX_WORDS = 2  # "Auch interessant: Die Lage ..." (three) is a sentence under a label
 
 
+# A sign after a sentence's end opens another element's line, which no sentence of the story
+# does: "... ausgenommen. ▶ Video abspielen Für ...", "... weekend. · RELATED · ...", "... 🎧 ...".
+_SIGN_AFTER_SENTENCE = re.compile(
+    r"(?<=[.!?…\"”»])\s*(?=[▶►▷●•·|–—\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\U0001f300-\U0001faff])")
 _GLUE_SENTENCE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»", ",", ";", ":", "–", "-")
 
 
-def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
+def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict],
+               function_words: frozenset[str] | None = None) -> str:
     """Cut junk lines a scrape glued onto a paragraph of the story, each under its line rule.
 
     A line rule takes a whole paragraph; scrapes often lose the break between junk and story:
@@ -224,11 +230,14 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         rules: the line rules whose gates opened on it and whose window it is in.
         index: the paragraph's index, for the removal records.
         removed: the document's removal list, appended to.
+        function_words: the packs' function words; with them, a longer opening goes too
+            when the story's sentence resumes after it on one of them (:func:`_cut_glued_prefix`).
 
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
-    starts = sentence_starts(paragraph, merge_labels=False)
+    starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
+                    | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
     if len(starts) == 1 and not any(rule.where == "any" for rule in rules):
         return paragraph
     ends = starts[1:] + [len(paragraph)]
@@ -252,25 +261,34 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
             removed.append({"rule": junk.id, "text": sentence, "para": index})
             cut = True
             continue
-        sentence, prefix_cut = _cut_glued_prefix(sentence, rules, index, removed)
+        sentence, prefix_cut = _cut_glued_prefix(sentence, rules, index, removed, function_words)
         cut = cut or prefix_cut
         if sentence:
             pieces.append(sentence)
     return " ".join(pieces) if cut else paragraph
 
 
+# A player's or a counter's sign and a running time frame a glued label ("▶ Video abspielen",
+# "🎧 Escucha la entrevista completa (4:10)", "▶ Listen 1:38"): the rules know the words.
+_LABEL_FRAME = re.compile(r"^\W+|\s*[(\[]?\d{1,2}:\d{2}[)\]]?\W*$")
+
+
 def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
-    """The first rule that takes ``text`` whole, if any."""
+    """The first rule that takes ``text`` whole, or its words without a player's sign and running time, if any."""
     if len(text) > _GLUE_MAX_CHARS:
         return None
-    for rule in rules:
-        if (rule.max_chars is None or len(text) <= rule.max_chars) and rule.regex.fullmatch(text):
-            return rule
+    core = _LABEL_FRAME.sub("", text)
+    for candidate in (text, core) if core != text and any(c.isalpha() for c in core) else (text,):
+        for rule in rules:
+            if (rule.max_chars is None or len(candidate) <= rule.max_chars) and rule.regex.fullmatch(candidate):
+                return rule
     return None
 
 
-def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: list[dict]) -> tuple[str, bool]:
-    """Cut the longest opening of ``sentence`` that an ``any`` rule takes whole and a capitalised word follows."""
+def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: list[dict],
+                      function_words: frozenset[str] | None = None) -> tuple[str, bool]:
+    """Cut the longest short opening of ``sentence`` that an ``any`` rule takes whole and a
+    capitalised word follows; else the shortest longer one after which the story resumes."""
     anywhere = [rule for rule in rules if rule.where == "any"]
     if not anywhere:
         return sentence, False
@@ -287,7 +305,46 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
         if rule is not None:
             removed.append({"rule": rule.id, "text": opening, "para": index})
             return sentence[position:], True
-    return sentence, False
+    rest = _cut_long_opening(sentence, anywhere, function_words, index, removed)
+    return (rest, True) if rest is not None else (sentence, False)
+
+
+# A longer line glued before the story's sentence ("Anwohner ... ausgenommen. ▶ Video abspielen
+# Für die ersten 30 Minuten ...", "... con la entidad. Te puede interesar: Abre en Peñalvar el
+# primer coworking rural de la sierra Según sus datos, ...") ends where the story resumes: on a
+# capitalised function word, an opening quote, or after a running time or a closing bracket.
+# A capitalised noun or name after it may as well be the line's own ("... burgemeester
+# Steenbergen (3:40)"), so no break is made there. The shortest such opening a rule takes whole
+# goes, and only with a sentence of the story after it; not a credit's (a credit's pattern takes
+# any name, and a story's sentence may open on "Foto: Berlin 1945 heißt die Schau, die ..."),
+# nor one holding a clause's comma, which is prose.
+_GLUE_LONG_MIN_REST_WORDS = 4
+_OPENING_QUOTES = tuple("„\"“«‘'")
+
+
+def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozenset[str] | None,
+                      index: int, removed: list[dict]) -> str | None:
+    """The rest of ``sentence`` once a glued line of three words or more is cut off its start, or None."""
+    rules = [rule for rule in rules if rule.family != "credit"]
+    if function_words is None or not rules:
+        return None
+    for number, brk in enumerate(_WORD_BREAK.finditer(sentence)):
+        if brk.start() > _GLUE_MAX_CHARS:
+            return None
+        if number < _GLUE_OPENING_MAX_WORDS:
+            continue
+        opening, rest = sentence[:brk.start()].strip(), sentence[brk.end():]
+        following = rest.split(maxsplit=1)[0]
+        if not (opens_statement(following, function_words) or following.startswith(_OPENING_QUOTES)
+                or (opening.endswith(")") and following[:1].isupper())):
+            continue
+        if len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or opening.endswith(_GLUE_SENTENCE_END) or ", " in opening:
+            continue
+        rule = _whole_match(opening, rules)
+        if rule is not None:
+            removed.append({"rule": rule.id, "text": opening, "para": index})
+            return rest
+    return None
 
 
 # A pitch opens on a question to the reader and answers it with the call to action ("Quer
