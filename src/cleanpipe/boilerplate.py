@@ -268,9 +268,10 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     return " ".join(pieces) if cut else paragraph
 
 
-# A player's or a counter's sign and a running time frame a glued label ("▶ Video abspielen",
-# "🎧 Escucha la entrevista completa (4:10)", "▶ Listen 1:38"): the rules know the words.
-_LABEL_FRAME = re.compile(r"^\W+|\s*[(\[]?\d{1,2}:\d{2}[)\]]?\W*$")
+# A player's or a counter's sign, a running time or a dash frame a glued label ("▶ Video
+# abspielen", "🎧 Escucha la entrevista completa (4:10)", "▶ Listen 1:38", "– Anzeige –"): the
+# rules know the words.
+_LABEL_FRAME = re.compile(r"^\W+|\s*[(\[]?\d{1,2}:\d{2}[)\]]?\W*$|\s+\W+$")
 
 
 def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
