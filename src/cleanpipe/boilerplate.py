@@ -236,6 +236,9 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
+    run_on = _cut_run_on_opening(paragraph, rules, function_words, index, removed)
+    if run_on is not None:
+        return cut_glued(run_on, rules, index, removed, function_words)
     starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
     if len(starts) == 1 and not any(rule.where == "any" for rule in rules):
@@ -272,6 +275,35 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
 # abspielen", "🎧 Escucha la entrevista completa (4:10)", "▶ Listen 1:38", "– Anzeige –"): the
 # rules know the words.
 _LABEL_FRAME = re.compile(r"^\W+|\s*[(\[]?\d{1,2}:\d{2}[)\]]?\W*$|\s+\W+$")
+
+
+# A line run onto the story's first word with no space at all ("Foto: Polderblad/Sanne de
+# GrootHet waterschap begint ...", "FOTO: HERALDO / MARTA IBARROLALa calle Mayor ...", "(Photo
+# Jean-Marc Dufresnoy)Le club ..."): a word, a bracket or a quote runs into a capitalised word.
+# The first such junction near the start ends the line when a rule takes all before it whole
+# and no capitalised function word stands in it (a brand's capital, "TikTok", may stand in the
+# story's own sentence: "Foto: dpa Der Chef von TikTok ...").
+_RUN_ON = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[)\]»”\"\d]))(?=[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ](?:[a-zß-öø-ÿąćęłńóśźżа-яёіїєґ'’]|\s))")
+_RUN_ON_MAX_CHARS = 100
+_RUN_ON_MIN_REST_WORDS = 6
+
+
+def _cut_run_on_opening(paragraph: str, rules: list[Rule], function_words: frozenset[str] | None,
+                        index: int, removed: list[dict]) -> str | None:
+    """The paragraph without a line run onto its first sentence with no space, or None."""
+    junction = _RUN_ON.search(paragraph, 0, _RUN_ON_MAX_CHARS)
+    if junction is None or function_words is None:
+        return None
+    opening, rest = paragraph[:junction.start()].strip(), paragraph[junction.start():]
+    if len(rest.split()) < _RUN_ON_MIN_REST_WORDS or not rest.endswith(PROSE_END):
+        return None
+    if any(opens_statement(word, function_words) for word in opening.split()[1:]):
+        return None
+    rule = _whole_match(opening, [rule for rule in rules if rule.where == "any"])
+    if rule is None:
+        return None
+    removed.append({"rule": rule.id, "text": opening, "para": index})
+    return rest
 
 
 def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
