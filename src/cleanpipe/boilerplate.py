@@ -348,19 +348,20 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
 # capitalised function word, an opening quote, or after a running time or a closing bracket.
 # A capitalised noun or name after it may as well be the line's own ("... burgemeester
 # Steenbergen (3:40)"), so no break is made there. The shortest such opening a rule takes whole
-# goes, and only with a sentence of the story after it; not a credit's (a credit's pattern takes
-# any name, and a story's sentence may open on "Foto: Berlin 1945 heißt die Schau, die ..."),
-# nor one holding a clause's comma, which is prose.
+# goes, and only with a sentence of the story after it; a credit's of six words at most (a
+# credit's pattern takes any name, and a story's sentence may open on "Foto: Berlin 1945 heißt
+# die Schau ..."), and none holding a clause's comma, which is prose.
 _GLUE_LONG_MIN_REST_WORDS = 4
+_GLUE_CREDIT_MAX_WORDS = 6  # "Foto: Vigili del fuoco", "Фото: пресс-служба мэрии"; a longer "credit" is a sentence
 _OPENING_QUOTES = tuple("„\"“«‘'")
 
 
 def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozenset[str] | None,
                       index: int, removed: list[dict]) -> str | None:
     """The rest of ``sentence`` once a glued line of three words or more is cut off its start, or None."""
-    rules = [rule for rule in rules if rule.family != "credit"]
-    if function_words is None or not rules:
+    if function_words is None:
         return None
+    credits = [rule for rule in rules if rule.family == "credit"]
     for number, brk in enumerate(_WORD_BREAK.finditer(sentence)):
         if brk.start() > _GLUE_MAX_CHARS:
             return None
@@ -373,7 +374,8 @@ def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozense
             continue
         if len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or opening.endswith(_GLUE_SENTENCE_END) or ", " in opening:
             continue
-        rule = _whole_match(opening, rules)
+        short = len(opening.split()) <= _GLUE_CREDIT_MAX_WORDS
+        rule = _whole_match(opening, rules if short else [rule for rule in rules if rule not in credits])
         if rule is not None:
             removed.append({"rule": rule.id, "text": opening, "para": index})
             return rest
