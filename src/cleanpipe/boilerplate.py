@@ -208,7 +208,7 @@ _GLUE_OPENING_MAX_WORDS = 2  # "Auch interessant: Die Lage ..." (three) is a sen
 # A sign after a sentence's end opens another element's line, which no sentence of the story
 # does: "... ausgenommen. ▶ Video abspielen Für ...", "... weekend. · RELATED · ...", "... 🎧 ...".
 _SIGN_AFTER_SENTENCE = re.compile(
-    r"(?<=[.!?…\"”»])\s*(?=[▶►▷●•·|–—\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\U0001f300-\U0001faff])")
+    r"[.!?…\"”»]\s*(?=[▶►▷●•·|–—\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\U0001f300-\U0001faff])")
 _GLUE_SENTENCE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»", ",", ";", ":", "–", "-")
 
 
@@ -218,10 +218,13 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
 
     A line rule takes a whole paragraph; scrapes often lose the break between junk and story:
     "...the factory. Share this article", "Advertisement The station's helm said...",
-    "...getragen.Foto: dpa". The last sentence of the paragraph, if it does not end like a
-    sentence, is tried whole against the rules whose gate opened on it; and each sentence's
-    opening words (two at most, not ending in punctuation) before a capital letter are
-    tried against the ``where = "any"`` rules:
+    "...getragen.Foto: dpa". A line run onto the first word with no space is cut first
+    (:func:`_cut_run_on_opening`). Then the paragraph is split into sentences, and after a
+    sentence's end also where a player's or counter's sign opens a line. A sentence that does
+    not end like one (or a consent line run on with no space) is tried whole against the
+    rules whose gate opened on it; and each sentence's opening words (two at most, not ending
+    in punctuation) before a capital letter, else a longer opening up to where the story
+    resumes (:func:`_cut_long_opening`), are tried against the ``where = "any"`` rules:
     head and tail rules go by a paragraph's position and shape, which a sentence does not have.
     A cut is recorded under the rule that matched, like any removal.
 
@@ -291,8 +294,10 @@ _RUN_ON_MIN_REST_WORDS = 6
 def _cut_run_on_opening(paragraph: str, rules: list[Rule], function_words: frozenset[str] | None,
                         index: int, removed: list[dict]) -> str | None:
     """The paragraph without a line run onto its first sentence with no space, or None."""
+    if function_words is None or not _may_open_on_label(paragraph):
+        return None
     junction = _RUN_ON.search(paragraph, 0, _RUN_ON_MAX_CHARS)
-    if junction is None or function_words is None:
+    if junction is None:
         return None
     opening, rest = paragraph[:junction.start()].strip(), paragraph[junction.start():]
     if len(rest.split()) < _RUN_ON_MIN_REST_WORDS or not rest.endswith(PROSE_END):
@@ -310,7 +315,8 @@ def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
     """The first rule that takes ``text`` whole, or its words without a player's sign and running time, if any."""
     if len(text) > _GLUE_MAX_CHARS:
         return None
-    core = _LABEL_FRAME.sub("", text)
+    framed = not text[:1].isalnum() or not text[-1:].isalpha()  # a sign, a running time, a dash
+    core = _LABEL_FRAME.sub("", text) if framed else text
     for candidate in (text, core) if core != text and any(c.isalpha() for c in core) else (text,):
         for rule in rules:
             if (rule.max_chars is None or len(candidate) <= rule.max_chars) and rule.regex.fullmatch(candidate):
@@ -352,8 +358,36 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
 # credit's pattern takes any name, and a story's sentence may open on "Foto: Berlin 1945 heißt
 # die Schau ..."), and none holding a clause's comma, which is prose.
 _GLUE_LONG_MIN_REST_WORDS = 4
+_GLUE_LABEL_REACH = 40  # characters from a sentence's start where a glued line's label word stands ("▶ Video ...", "Te puede interesar:")
 _GLUE_CREDIT_MAX_WORDS = 6  # "Foto: Vigili del fuoco", "Фото: пресс-служба мэрии"; a longer "credit" is a sentence
 _OPENING_QUOTES = tuple("„\"“«‘'")
+
+
+def _may_open_on_label(text: str) -> bool:
+    """Whether ``text`` opens on a sign, or has a label's colon, bar or dash near its start."""
+    head = text[:_GLUE_LABEL_REACH]
+    return not head[:1].isalnum() or any(mark in head for mark in _LABEL_MARKS)
+
+
+def _opens_on_literal(text: str, rules: list[Rule]) -> bool:
+    """Whether ``text``'s first word opens one of the rules' literals ("Comparte esta noticia", "Reklama")."""
+    first = text[:_GLUE_LABEL_REACH].split(maxsplit=1)[0].casefold() if text.strip() else ""
+    return any(first in _literal_openings(rule) for rule in rules)
+
+
+def _literal_openings(rule: Rule) -> frozenset[str]:
+    """The first words of a rule's literals (kept by rule id: hashing a rule hashes its regex)."""
+    openings = _LITERAL_OPENINGS.get(rule.id)
+    if openings is None:
+        openings = _LITERAL_OPENINGS[rule.id] = frozenset(
+            literal.split()[0] for literal in rule.literals if literal.split())
+    return openings
+
+
+_LITERAL_OPENINGS: dict[str, frozenset[str]] = {}
+
+
+_LABEL_MARKS = (":", "|", "–", "—", "·", "/")  # "Foto: ...", "VÍDEO | ...", "LIRE AUSSI – ...", "Onda Serranía / Archivo"
 
 
 def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozenset[str] | None,
@@ -361,16 +395,24 @@ def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozense
     """The rest of ``sentence`` once a glued line of three words or more is cut off its start, or None."""
     if function_words is None:
         return None
+    if not (_may_open_on_label(sentence) or _opens_on_literal(sentence, rules)):
+        return None  # most sentences, checked first as it is cheap
+    head = sentence[:_GLUE_LABEL_REACH].casefold()
+    rules = [rule for rule in rules if not rule.literals or any(literal in head for literal in rule.literals)]
+    if not rules:
+        return None  # no rule's words at the start
     credits = [rule for rule in rules if rule.family == "credit"]
     for number, brk in enumerate(_WORD_BREAK.finditer(sentence)):
         if brk.start() > _GLUE_MAX_CHARS:
             return None
         if number < _GLUE_OPENING_MAX_WORDS:
             continue
+        following = sentence[brk.end():brk.end() + 40].split(maxsplit=1)[0]
+        if not (following[:1].isupper() or following.startswith(_OPENING_QUOTES)):
+            continue
         opening, rest = sentence[:brk.start()].strip(), sentence[brk.end():]
-        following = rest.split(maxsplit=1)[0]
         if not (opens_statement(following, function_words) or following.startswith(_OPENING_QUOTES)
-                or (opening.endswith(")") and following[:1].isupper())):
+                or opening.endswith(")")):
             continue
         if len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or opening.endswith(_GLUE_SENTENCE_END) or ", " in opening:
             continue
