@@ -358,7 +358,7 @@ def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: lis
 # credit's pattern takes any name, and a story's sentence may open on "Foto: Berlin 1945 heißt
 # die Schau ..."), and none holding a clause's comma, which is prose.
 _GLUE_LONG_MIN_REST_WORDS = 4
-_GLUE_LABEL_REACH = 40  # characters from a sentence's start where a glued line's label word stands ("▶ Video ...", "Te puede interesar:")
+_GLUE_LABEL_REACH = 40  # characters from a sentence's start to its glued line's label ("▶ Video ...", "Te puede interesar:")
 _GLUE_CREDIT_MAX_WORDS = 6  # "Foto: Vigili del fuoco", "Фото: пресс-служба мэрии"; a longer "credit" is a sentence
 _OPENING_QUOTES = tuple("„\"“«‘'")
 

@@ -223,8 +223,9 @@ def prune_chrome(tree) -> None:
 # holding most of the page's prose share a tag and first class (rp.pl's last stretch drops a
 # spacing modifier the others carry), are no siblings (siblings are one body already, and
 # joining them would move a subheading between them out of order), and their parents share a
-# tag and first class too: one layout repeated, not a blog's list of posts or a page's widgets. When the extraction misses a good part of their prose, their children
-# are appended, in page order, to the first, and the page is read again.
+# tag and first class too: one layout repeated, not a blog's list of posts or a page's
+# widgets. When the extraction misses a good part of their prose, their children are
+# appended, in page order, to the first, and the page is read again.
 _PROSE_MIN_CHARS = 150  # a paragraph of the story; a teaser's or a caption's is shorter
 _SPLIT_BODY_SHARE = 0.5  # of the page's prose in those containers: they are the body
 _MISSED_SHARE = 0.5  # prose missed, against prose found, that makes the extraction cut short
@@ -398,17 +399,22 @@ def _same_story(words: list[str], paragraphs: list[str]) -> bool:
     return sum(word in body for word in opening) >= _SAME_STORY_SHARE * len(opening)
 
 
-def _json_ld_article_body(tree) -> str | None:
-    """The longest JSON-LD ``articleBody`` of the page, markup and entities removed, or None."""
-    bodies = []
+def _json_ld_values(tree, marker: str) -> list:
+    """The parsed JSON-LD scripts of the page whose text holds ``marker`` (a broken or huge one is skipped)."""
+    values = []
     for script in tree.xpath(_JSON_LD):
-        if not script.text or "articleBody" not in script.text or len(script.text) > MAX_JSON_LD_CHARS:
+        if not script.text or marker not in script.text or len(script.text) > MAX_JSON_LD_CHARS:
             continue
         try:
-            data = json.loads(script.text)
+            values.append(json.loads(script.text))
         except ValueError:
             continue
-        bodies.extend(_article_bodies(data))
+    return values
+
+
+def _json_ld_article_body(tree) -> str | None:
+    """The longest JSON-LD ``articleBody`` of the page, markup and entities removed, or None."""
+    bodies = [body for data in _json_ld_values(tree, "articleBody") for body in _article_bodies(data)]
     if not bodies:
         return None
     body = max(bodies, key=len)
@@ -426,15 +432,8 @@ _BIO_MIN_CHARS = 60  # a paragraph this long found in a profile is no coincidenc
 
 def _json_ld_author_bios(tree) -> list[str]:
     """The JSON-LD descriptions of the page's authors, whitespace folded, markup and entities removed."""
-    bios = []
-    for script in tree.xpath(_JSON_LD):
-        if not script.text or '"description"' not in script.text or len(script.text) > MAX_JSON_LD_CHARS:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        bios.extend(_author_descriptions(data, under_author=False))
+    bios = [bio for data in _json_ld_values(tree, '"description"')
+            for bio in _author_descriptions(data, under_author=False)]
     return [" ".join(html_lib.unescape(_TAG.sub(" ", bio)).split()) for bio in bios if len(bio) >= _BIO_MIN_CHARS]
 
 
