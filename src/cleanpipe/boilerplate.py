@@ -239,12 +239,13 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
-    run_on = _cut_run_on_opening(paragraph, rules, function_words, index, removed)
+    anywhere = [rule for rule in rules if rule.where == "any"]
+    run_on = _cut_run_on_opening(paragraph, anywhere, function_words, index, removed) if anywhere else None
     if run_on is not None:
         return cut_glued(run_on, rules, index, removed, function_words)
     starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
-    if len(starts) == 1 and not any(rule.where == "any" for rule in rules):
+    if len(starts) == 1 and not anywhere:
         return paragraph
     ends = starts[1:] + [len(paragraph)]
     pieces, cut = [], False
@@ -267,7 +268,7 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
             removed.append({"rule": junk.id, "text": sentence, "para": index})
             cut = True
             continue
-        sentence, prefix_cut = _cut_glued_prefix(sentence, rules, index, removed, function_words)
+        sentence, prefix_cut = _cut_glued_prefix(sentence, anywhere, index, removed, function_words)
         cut = cut or prefix_cut
         if sentence:
             pieces.append(sentence)
@@ -291,9 +292,10 @@ _RUN_ON_MAX_CHARS = 100
 _RUN_ON_MIN_REST_WORDS = 6
 
 
-def _cut_run_on_opening(paragraph: str, rules: list[Rule], function_words: frozenset[str] | None,
+def _cut_run_on_opening(paragraph: str, anywhere: list[Rule], function_words: frozenset[str] | None,
                         index: int, removed: list[dict]) -> str | None:
-    """The paragraph without a line run onto its first sentence with no space, or None."""
+    """The paragraph without a line that one of the ``where = "any"`` rules takes, run onto its
+    first sentence with no space; or None."""
     if function_words is None or not _may_open_on_label(paragraph):
         return None
     junction = _RUN_ON.search(paragraph, 0, _RUN_ON_MAX_CHARS)
@@ -304,7 +306,7 @@ def _cut_run_on_opening(paragraph: str, rules: list[Rule], function_words: froze
         return None
     if any(opens_statement(word, function_words) for word in opening.split()[1:]):
         return None
-    rule = _whole_match(opening, [rule for rule in rules if rule.where == "any"])
+    rule = _whole_match(opening, anywhere)
     if rule is None:
         return None
     removed.append({"rule": rule.id, "text": opening, "para": index})
@@ -324,11 +326,10 @@ def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
     return None
 
 
-def _cut_glued_prefix(sentence: str, rules: list[Rule], index: int, removed: list[dict],
+def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: list[dict],
                       function_words: frozenset[str] | None = None) -> tuple[str, bool]:
-    """Cut the longest short opening of ``sentence`` that an ``any`` rule takes whole and a
-    capitalised word follows; else the shortest longer one after which the story resumes."""
-    anywhere = [rule for rule in rules if rule.where == "any"]
+    """Cut the longest short opening of ``sentence`` that one of the ``where = "any"`` rules takes
+    whole and a capitalised word follows; else the shortest longer one after which the story resumes."""
     if not anywhere:
         return sentence, False
     # a capitalised particle carries a name on ("Foto: Sanne De Wit Voorzitter ..."): no break before it
@@ -372,19 +373,7 @@ def _may_open_on_label(text: str) -> bool:
 def _opens_on_literal(text: str, rules: list[Rule]) -> bool:
     """Whether ``text``'s first word opens one of the rules' literals ("Comparte esta noticia", "Reklama")."""
     first = text[:_GLUE_LABEL_REACH].split(maxsplit=1)[0].casefold() if text.strip() else ""
-    return any(first in _literal_openings(rule) for rule in rules)
-
-
-def _literal_openings(rule: Rule) -> frozenset[str]:
-    """The first words of a rule's literals (kept by rule id: hashing a rule hashes its regex)."""
-    openings = _LITERAL_OPENINGS.get(rule.id)
-    if openings is None:
-        openings = _LITERAL_OPENINGS[rule.id] = frozenset(
-            literal.split()[0] for literal in rule.literals if literal.split())
-    return openings
-
-
-_LITERAL_OPENINGS: dict[str, frozenset[str]] = {}
+    return any(first in rule.literal_openings for rule in rules)
 
 
 _LABEL_MARKS = (":", "|", "–", "—", "·", "/")  # "Foto: ...", "VÍDEO | ...", "LIRE AUSSI – ...", "Onda Serranía / Archivo"
@@ -550,6 +539,7 @@ _RESULT = re.compile(r"\w \d{1,2}\s?[-–]\s?\w[^\d]*\w \d{1,2}$|\w \d{1,2}\s?(?
 
 def _is_short_sentence(paragraph: str) -> bool:
     """A capitalised paragraph of a few words that ends like a sentence: a story's opening line."""
+    # not PROSE_END: a question or a trailing ellipsis may be a player's headline ("Will the storm hit?")
     return (paragraph[:1].isupper() and paragraph.endswith((".", "!", ".”", ".»", '."'))
             and len(paragraph.split()) >= _HEADLINE_MIN_WORDS and not is_byline(paragraph))
 

@@ -87,7 +87,9 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
     if tree is None:
         return None, None
     meta = page_metadata(tree, url)
-    article_body = _json_ld_article_body(tree)  # read before pruning: trafilatura drops scripts from its copy only
+    # read before pruning (trafilatura drops scripts from its copy only), each script parsed once
+    json_ld = _json_ld_values(tree, ("articleBody", '"description"'))
+    article_body = _json_ld_article_body(tree, json_ld)
     profile = profile_for(url or meta.url, profiles) if profiles else None
     if profile is not None:
         tree = apply_profile(tree, profile)
@@ -107,7 +109,7 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
             result = TrafilaturaDocument()
         result.text = text = better
     if text:
-        bios = _json_ld_author_bios(tree)
+        bios = _json_ld_author_bios(json_ld)
         if bios:
             result.text = text = drop_author_bios(text, bios)
         lead = standfirst(tree, text)
@@ -399,11 +401,12 @@ def _same_story(words: list[str], paragraphs: list[str]) -> bool:
     return sum(word in body for word in opening) >= _SAME_STORY_SHARE * len(opening)
 
 
-def _json_ld_values(tree, marker: str) -> list:
-    """The parsed JSON-LD scripts of the page whose text holds ``marker`` (a broken or huge one is skipped)."""
+def _json_ld_values(tree, markers: tuple[str, ...]) -> list:
+    """The parsed JSON-LD scripts of the page whose text holds one of ``markers`` (a broken or huge one is skipped)."""
     values = []
     for script in tree.xpath(_JSON_LD):
-        if not script.text or marker not in script.text or len(script.text) > MAX_JSON_LD_CHARS:
+        if (not script.text or not any(marker in script.text for marker in markers)
+                or len(script.text) > MAX_JSON_LD_CHARS):
             continue
         try:
             values.append(json.loads(script.text))
@@ -412,9 +415,12 @@ def _json_ld_values(tree, marker: str) -> list:
     return values
 
 
-def _json_ld_article_body(tree) -> str | None:
-    """The longest JSON-LD ``articleBody`` of the page, markup and entities removed, or None."""
-    bodies = [body for data in _json_ld_values(tree, "articleBody") for body in _article_bodies(data)]
+def _json_ld_article_body(tree, json_ld: list | None = None) -> str | None:
+    """The longest JSON-LD ``articleBody`` of the page (of its parsed scripts ``json_ld``, when given),
+    markup and entities removed, or None."""
+    if json_ld is None:
+        json_ld = _json_ld_values(tree, ("articleBody",))
+    bodies = [body for data in json_ld for body in _article_bodies(data)]
     if not bodies:
         return None
     body = max(bodies, key=len)
@@ -430,10 +436,9 @@ _AUTHOR_KEYS = ("author", "creator")
 _BIO_MIN_CHARS = 60  # a paragraph this long found in a profile is no coincidence; a name is shorter
 
 
-def _json_ld_author_bios(tree) -> list[str]:
-    """The JSON-LD descriptions of the page's authors, whitespace folded, markup and entities removed."""
-    bios = [bio for data in _json_ld_values(tree, '"description"')
-            for bio in _author_descriptions(data, under_author=False)]
+def _json_ld_author_bios(json_ld: list) -> list[str]:
+    """The descriptions of the authors in the page's parsed JSON-LD, whitespace folded, markup and entities removed."""
+    bios = [bio for data in json_ld for bio in _author_descriptions(data, under_author=False)]
     return [" ".join(html_lib.unescape(_TAG.sub(" ", bio)).split()) for bio in bios if len(bio) >= _BIO_MIN_CHARS]
 
 

@@ -44,7 +44,7 @@ pronouns and conjunctions (one a line, ``#`` comments), which the check ignores.
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -72,6 +72,12 @@ class Rule:
     min_items: int = 2
     max_items: int = 12
     item_max_chars: int = 160
+    # the first words of the literals: a glued line opening on one may be this rule's
+    literal_openings: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "literal_openings",
+                           frozenset(literal.split()[0] for literal in self.literals if literal.split()))
 
     def gate(self, folded: str) -> bool:
         """True when one of the rule's literals occurs in the case-folded paragraph (the
