@@ -314,6 +314,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     # A credit run onto a caption's end first: its label may stand further in than a button's
     # reach ("... au printemps Photo Le Courrier / Didier Masson").
     credit = _credit_tail(paragraph, chrome, lexicon) if signed or chrome[-1][0] >= len(paragraph) - _CREDIT_TAIL_REACH else None
+    if credit is None and chrome and chrome[-1][0] >= len(paragraph) - _WIRE_TAG_REACH:
+        credit = _wire_tag(paragraph, lexicon)
     if credit is not None:
         start, rule_id = credit
         removed.append({"rule": rule_id, "text": paragraph[start:], "para": index})
@@ -418,6 +420,29 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
                 start = opening.start()
             return start, rule_id
     return None
+
+
+# A wire service's or source's tag after a story paragraph's last sentence, framed by a bracket,
+# a dash or slashes, run on with or without a space ("... cette semaine.(avec AFP)", "...
+# wody. – PAP", "... weiter. /dpa/"): the sentence splitter starts no sentence on a bracket or
+# a dash, so the tag is looked for at the end. The lexicon decides, as for the tag on a line of
+# its own; "(The council has since withdrawn the plan.)" holds a sentence's end, no tag.
+_WIRE_TAG = re.compile(r"(?<=[.!?…»”\"])\s*((?:\(|[–—]\s*|/)[^.!?()/–—]{1,40}(?:\)|/)?)$")
+_WIRE_TAG_REACH = 44
+
+
+def _wire_tag(paragraph: str, lexicon: Lexicon) -> tuple[int, str] | None:
+    """Where a wire or source tag framed by a bracket, a dash or slashes ends the paragraph, and its rule."""
+    match = _WIRE_TAG.search(paragraph, len(paragraph) - _WIRE_TAG_REACH)
+    if match is None or len(paragraph[:match.start()].split()) < _CREDIT_TAIL_MIN_WORDS:
+        return None
+    tag = match.group(1)
+    if tag.startswith("(") != tag.endswith(")"):
+        return None
+    rule_id = lexicon_rule(tag, lexicon)
+    if rule_id is None or rule_family(rule_id) not in ("credit", "aggregator"):
+        return None
+    return match.start(1), rule_id
 
 
 # A call to action run onto a story paragraph's first or last sentence ("... a technical
