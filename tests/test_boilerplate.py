@@ -229,10 +229,6 @@ def test_the_remnant_of_a_chrome_line_a_fragment_rule_cut_goes_with_the_lexicon_
 @pytest.mark.parametrize("paragraph, kept, cut", [
     ("The council will set up a jobs fair within a fortnight. This article originally appeared on The Ledger Post.",
      "The council will set up a jobs fair within a fortnight.", "This article originally appeared on The Ledger Post."),
-    ("Read more: Ambulance service declares critical incident as calls surge Campaigners said the figures proved the need"
-     " for a new urgent treatment centre in the north of the county, a project that was promised four years ago.",
-     "Campaigners said the figures proved the need for a new urgent treatment centre in the north of the county, a"
-     " project that was promised four years ago.", "Read more: Ambulance service declares critical incident as calls surge"),
     ("Many medics work two jobs. Czytaj bez ograniczeń – wykup prenumeratę cyfrową Średnia wieku w stacji przekracza już pięćdziesiąt lat.",
      "Many medics work two jobs. Średnia wieku w stacji przekracza już pięćdziesiąt lat.",
      "Czytaj bez ograniczeń – wykup prenumeratę cyfrową"),
@@ -241,6 +237,40 @@ def test_chrome_glued_onto_a_sentence_goes_with_the_lexicon_rule(paragraph, kept
     doc = strip([paragraph])
     assert doc.paragraphs == [kept]
     assert [r["text"] for r in doc.removed] == [cut] and doc.removed[0]["rule"].endswith(".lexicon")
+
+
+@pytest.mark.parametrize("paragraph, kept, cut", [
+    ("Read more: Ambulance service declares critical incident as calls surge Campaigners said the figures proved the need"
+     " for a new urgent treatment centre in the north of the county, a project that was promised four years ago.",
+     "Campaigners said the figures proved the need for a new urgent treatment centre in the north of the county, a"
+     " project that was promised four years ago.", "Read more: Ambulance service declares critical incident as calls surge"),
+    ("Los alojamientos esperan más reservas. Te puede interesar: Villarrasa recupera su antiguo lavadero como museo Rosa"
+     " María de Arriba, dueña de una casa rural, ya nota más llamadas de grupos.",
+     "Los alojamientos esperan más reservas. Rosa María de Arriba, dueña de una casa rural, ya nota más llamadas de grupos.",
+     "Te puede interesar: Villarrasa recupera su antiguo lavadero como museo"),
+    # the lost break's seam: a lower-case word run into a capitalised one, or into an opening quote
+    ("Волонтёры выгуливают собак. Читайте также: В Крутояре откроют площадку для выгула собакЗа прошлый год новый дом"
+     " нашли 312 животных.", "Волонтёры выгуливают собак. За прошлый год новый дом нашли 312 животных.",
+     "Читайте также: В Крутояре откроют площадку для выгула собак"),
+    ("Kupcy mówią o spadku obrotów. Czytaj także: Nowe parkingi przy dworcu autobusowym„Klienci nie mają jak dojść”"
+     " – mówi Halina Sobczak, właścicielka kwiaciarni.",
+     "Kupcy mówią o spadku obrotów. „Klienci nie mają jak dojść” – mówi Halina Sobczak, właścicielka kwiaciarni.",
+     "Czytaj także: Nowe parkingi przy dworcu autobusowym"),
+])
+def test_a_teaser_with_the_story_run_on_goes_under_its_teaser_rule_and_the_story_stays(paragraph, kept, cut):
+    doc = strip([paragraph])
+    assert doc.paragraphs == [kept]
+    assert [r["text"] for r in doc.removed] == [cut] and ".aggregator." in doc.removed[0]["rule"]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Die Klinik ist voll. Mehr zum Thema: „Wir sind am Limit“, sagte die Sprecherin der Klinik am Montag.",
+    # no seam, no function word after a lower-case word: "Parken" may as well be the headline's
+    "Die Gebühren steigen. Auch interessant: Neue Ladesäulen am Bahnhof Parken in der Altstadt wird ab September teurer.",
+])
+def test_a_teaser_label_before_speech_or_no_clear_break_cuts_nothing_of_the_story(paragraph):
+    doc = strip(["Der Stadtrat hat am Donnerstag mit 14 zu 9 Stimmen beschlossen, die Gebühren zu verdoppeln.", paragraph])
+    assert doc.paragraphs[1:] == [paragraph] and doc.removed == []
 
 
 @pytest.mark.parametrize("paragraph", [

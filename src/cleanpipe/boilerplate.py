@@ -243,6 +243,7 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     run_on = _cut_run_on_opening(paragraph, anywhere, function_words, index, removed) if anywhere else None
     if run_on is not None:
         return cut_glued(run_on, rules, index, removed, function_words)
+    teasers = [rule for rule in anywhere if rule.family == "aggregator"]
     starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
     if len(starts) == 1 and not anywhere:
@@ -268,11 +269,37 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
             removed.append({"rule": junk.id, "text": sentence, "para": index})
             cut = True
             continue
+        if teasers and function_words is not None and (rest := _cut_teaser_run_on(sentence, teasers, function_words,
+                                                                                   index, removed)) is not None:
+            sentence, cut = rest, True
         sentence, prefix_cut = _cut_glued_prefix(sentence, anywhere, index, removed, function_words)
         cut = cut or prefix_cut
         if sentence:
             pieces.append(sentence)
     return " ".join(pieces) if cut else paragraph
+
+
+# A teaser's label and headline with the story's next sentence run on ("... como museo. Te puede
+# interesar: Villarrasa recupera su antiguo lavadero como museo Rosa María de Arriba, dueña de
+# ..."): a teaser rule takes the whole sentence, label first, and the story resumes at a lost
+# break's seam, on a capitalised function word or on a capital after a lower-case word
+# (:func:`story_resumes`, not after a small word, which a headline's name follows as often:
+# "... am Bahnhof Parken in der ..."). Nothing quoted before the break: "Mehr zum Thema: „Wir
+# sind am Limit“, sagte die Sprecherin" is reported speech.
+def _cut_teaser_run_on(sentence: str, teasers: list[Rule], function_words: frozenset[str], index: int,
+                       removed: list[dict]) -> str | None:
+    """The story's sentence run onto a teaser that opens ``sentence``, once the teaser is cut; or None."""
+    if ":" not in sentence[:_GLUE_LABEL_REACH] or len(sentence) > _GLUE_MAX_CHARS + 200:
+        return None
+    resumes = story_resumes(sentence, function_words, loose=False)
+    if resumes is None or QUOTES.intersection(sentence[:resumes]):
+        return None
+    teaser = sentence[:resumes].strip()
+    rule = _whole_match(teaser, teasers)
+    if rule is None:
+        return None
+    removed.append({"rule": rule.id, "text": teaser, "para": index})
+    return sentence[resumes:]
 
 
 # A player's or a counter's sign, a running time or a dash frame a glued label ("▶ Video

@@ -624,7 +624,7 @@ def _head_words(text: str, matches: list, colon: int) -> int:
     return 2
 
 
-def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
+def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = True) -> int | None:
     """Where the story resumes inside a teaser cut to a paragraph's end, or None.
 
     A scrape that lost a teaser's line break runs its headline into the story's next
@@ -633,9 +633,13 @@ def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
     capitalised function word (a sentence-case headline before it: "... forno Lenzi Il
     parcheggio sarà ...", "... drei weitere Läden schließen Die Grünen hatten ..."), else on
     a capital after a lower-case word that is not a function word ("... em maio Crianças com
-    febre ..."), else after any lower-case word; what follows must be a sentence: six words at
-    least, ending like one.
+    febre ..."), else (``loose``) after any lower-case word; what follows must be a sentence:
+    six words at least, ending like one. A seam where the break was lost comes first
+    (:func:`_run_on_junction`), whatever the end.
     """
+    junction = _run_on_junction(teaser)
+    if junction is not None:
+        return junction
     if not teaser.rstrip().endswith(PROSE_END):
         return None  # a headline ends on no full stop: nothing of the story was run onto it
     matches = list(_WORD_TOKEN.finditer(teaser))
@@ -653,8 +657,30 @@ def story_resumes(teaser: str, function_words: frozenset[str]) -> int | None:
                 break_ = i if break_ is None else break_
             else:  # "... od września Wójt gminy ...": the lists hold months too
                 after_small_word = i if after_small_word is None else after_small_word
-    position = next((p for p in (statement, break_, after_small_word) if p is not None), None)
+    position = next((p for p in (statement, break_, after_small_word if loose else None) if p is not None), None)
     return None if position is None else matches[position].start()
+
+
+# Where a teaser's headline meets the story with its break lost, the seam shows: a lower-case
+# word runs into a capitalised one ("... маршрутівМешканка ...", "... de deurenVan der Meulen
+# ..."), or an opening quote follows a word ("... autobusowym„Klienci ...", "... slecht „Zolang
+# ..."). Three lower-case letters before the capital: "iPhone", "YouTube", "McLaren" are no seam.
+_SENTENCE_STOP = re.compile(r"[.!?…](?!\d)")  # what runs on after a seam holds a sentence's end, which a headline has not
+_SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[„“«][^\W\d_])")
+
+
+def _run_on_junction(teaser: str) -> int | None:
+    """Where the story's sentence runs onto a teaser's headline at a seam, if a sentence follows it."""
+    colon = teaser.find(":")
+    for seam in _SEAM.finditer(teaser, max(colon, 0)):
+        at = seam.end()
+        if teaser[at] not in "„“«" and not (teaser[at].isupper() and teaser[at + 1].islower()
+                                             and teaser[seam.start() - 3:seam.start()].islower()):
+            continue
+        rest = teaser[at:]
+        if len(_WORD_TOKEN.findall(rest)) >= _GLUED_HEAD_MIN_REST_WORDS and _SENTENCE_STOP.search(rest):
+            return at
+    return None
 
 
 def opens_statement(word: str, function_words: frozenset[str]) -> bool:
