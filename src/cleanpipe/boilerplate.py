@@ -314,7 +314,10 @@ _LABEL_FRAME = re.compile(r"^\W+|\s*[(\[]?\d{1,2}:\d{2}[)\]]?\W*$|\s+\W+$")
 # The first such junction near the start ends the line when a rule takes all before it whole
 # and no capitalised function word stands in it (a brand's capital, "TikTok", may stand in the
 # story's own sentence: "Foto: dpa Der Chef von TikTok ...").
-_RUN_ON = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[)\]»”\"\d]))(?=[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ](?:[a-zß-öø-ÿąćęłńóśźżа-яёіїєґ'’]|\s))")
+_UPPER = "A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻА-ЯЁІЇЄҐ"
+_LOWER = "a-zß-öø-ÿąćęłńóśźżа-яёіїєґ"
+# a one-letter word ("O proprietário") runs on only after a lower-case letter: "HERALDO / ..." is a credit's own capitals
+_RUN_ON = re.compile(rf"(?:(?<=[^\W\d_]{{3}})|(?<=[)\]»”\"\d]))(?=[{_UPPER}][{_LOWER}'’])|(?:(?<=[{_LOWER}])|(?<=[)\]»”\"\d]))(?=[{_UPPER}]\s)")
 _RUN_ON_MAX_CHARS = 100
 _RUN_ON_MIN_REST_WORDS = 6
 
@@ -370,10 +373,58 @@ def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: 
             continue  # "14:32 Police have closed the bridge": a live blog's time, no player's running time
         rule = _whole_match(opening, anywhere)
         if rule is not None:
+            if rule.family == "credit" and _credit_goes_on(sentence[position:], function_words):
+                # "Picture: Evening Post / Priya Chandran Plot holders ...": the credit's names go on
+                rest = (_cut_long_opening(sentence, anywhere, function_words, index, removed)
+                        or _cut_credit_to_name(sentence, anywhere, index, removed))
+                if rest is not None:
+                    return rest, True
             removed.append({"rule": rule.id, "text": opening, "para": index})
             return sentence[position:], True
     rest = _cut_long_opening(sentence, anywhere, function_words, index, removed)
     return (rest, True) if rest is not None else (sentence, False)
+
+
+def _credit_goes_on(rest: str, function_words: frozenset[str] | None) -> bool:
+    """Whether a credit's names go on after a short opening: a slash, or a capitalised word opening no statement."""
+    first = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    return first.startswith("/") or (first[:1].isupper() and function_words is not None
+                                     and not opens_statement(first, function_words))
+
+
+# A credit naming its source and then its photographer ("Picture: Evening Post / Priya Chandran
+# Plot holders ...", "Image: Jamie van der Berg / Sea Rescue Trust ..."): after the slash, a
+# name is two capitalised words (with particles between: "van der Berg"), and what follows is
+# the story's.
+_SLASH_REACH = 80
+_NAME_WORDS = 2
+
+
+def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: list[dict]) -> str | None:
+    """The rest of ``sentence`` once a credit ending on a two-word name after a slash is cut off its start, or None."""
+    slash = sentence.rfind("/", 0, _SLASH_REACH)
+    if slash < 0:
+        return None
+    end, names = None, 0
+    for word in _WORD_BREAK.split(sentence[slash + 1:].strip(), maxsplit=_NAME_WORDS + 3)[:-1]:
+        if word.casefold() in NAME_PARTICLES:
+            continue
+        if not word[:1].isupper() or not word[-1:].isalpha():
+            return None
+        names += 1
+        if names == _NAME_WORDS:
+            end = sentence.index(word, slash) + len(word)
+            break
+    if end is None:
+        return None
+    opening, rest = sentence[:end].strip(), sentence[end:].strip()
+    if len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or not rest[:1].isupper() or not rest.endswith(PROSE_END):
+        return None
+    rule = _whole_match(opening, [rule for rule in rules if rule.family == "credit"])
+    if rule is None:
+        return None
+    removed.append({"rule": rule.id, "text": opening, "para": index})
+    return rest
 
 
 # A longer line glued before the story's sentence ("Anwohner ... ausgenommen. ▶ Video abspielen
