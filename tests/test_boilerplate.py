@@ -256,6 +256,19 @@ def test_chrome_glued_onto_a_sentence_goes_with_the_lexicon_rule(paragraph, kept
      " – mówi Halina Sobczak, właścicielka kwiaciarni.",
      "Kupcy mówią o spadku obrotów. „Klienci nie mają jak dojść” – mówi Halina Sobczak, właścicielka kwiaciarni.",
      "Czytaj także: Nowe parkingi przy dworcu autobusowym"),
+    # a function word after an opening quote opens someone's words: the story resumes on the speaker
+    ("Shops fear the closure. READ MORE: Harrowgate market to move indoors for winter Margaret Lowe, who runs a bakery,"
+     ' said: "We only just recovered from the roadworks."',
+     'Shops fear the closure. Margaret Lowe, who runs a bakery, said: "We only just recovered from the roadworks."',
+     "READ MORE: Harrowgate market to move indoors for winter"),
+    ("La fête aura lieu samedi. À lire aussi : Stationnement, la zone bleue étendue au centre-ville « Nous avons prévu"
+     " deux agents de sécurité », précise sa présidente.",
+     "La fête aura lieu samedi. « Nous avons prévu deux agents de sécurité », précise sa présidente.",
+     "À lire aussi : Stationnement, la zone bleue étendue au centre-ville"),
+    # a teaser's whole line, label and colon, with the story run on at a seam
+    ("À voir aussi : Nos conseils pour une rentrée sans stressLes kits seront distribués le jour de la rentrée, dans"
+     " chaque classe.", "Les kits seront distribués le jour de la rentrée, dans chaque classe.",
+     "À voir aussi : Nos conseils pour une rentrée sans stress"),
 ])
 def test_a_teaser_with_the_story_run_on_goes_under_its_teaser_rule_and_the_story_stays(paragraph, kept, cut):
     doc = strip([paragraph])

@@ -774,6 +774,14 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
         if rule.max_chars is not None and len(paragraph) > rule.max_chars:
             return paragraph
         if rule.regex.fullmatch(paragraph):
+            # a teaser's line, label and colon, may have the story's next sentence run on ("À voir
+            # aussi : Nos conseils pour une rentrée sans stressLes kits seront distribués ...")
+            resumes = (story_resumes(paragraph, function_words, loose=False)
+                       if rule.family == "aggregator" and function_words is not None
+                       and ":" in paragraph[:_GLUE_LABEL_REACH] else None)
+            if resumes is not None and not QUOTES.intersection(paragraph[:resumes]):
+                removed.append({"rule": rule.id, "text": paragraph[:resumes].strip(), "para": index})
+                return paragraph[resumes:]
             removed.append({"rule": rule.id, "text": paragraph, "para": index})
             return ""
         return paragraph

@@ -650,7 +650,8 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
         if not word[0].isupper():
             continue
         if (statement is None and opens_statement(word, function_words)
-                and any(m.group()[0].islower() for m in matches[head - 1:i])):
+                and any(m.group()[0].islower() for m in matches[head - 1:i])
+                and not teaser[matches[i - 1].end():matches[i].start()].strip().endswith(_OPENING_QUOTE_MARKS)):
             statement = i
         if before[0].islower():
             if before.casefold() not in function_words:
@@ -666,7 +667,10 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
 # ..."), or an opening quote follows a word ("... autobusowym„Klienci ...", "... slecht „Zolang
 # ..."). Three lower-case letters before the capital: "iPhone", "YouTube", "McLaren" are no seam.
 _SENTENCE_STOP = re.compile(r"[.!?…](?!\d)")  # what runs on after a seam holds a sentence's end, which a headline has not
-_SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[„“«][^\W\d_])")
+_SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[„“«]\s?[^\W\d_])")
+
+
+_OPENING_QUOTE_MARKS = tuple('„“«"')  # a function word after one opens someone's words, not the story's sentence
 
 
 def _run_on_junction(teaser: str) -> int | None:
