@@ -454,6 +454,7 @@ def _opens_on_literal(text: str, rules: list[Rule]) -> bool:
     return any(first in rule.literal_openings for rule in rules)
 
 
+_CREDIT_DASHES = (" –", " —", " -")
 _LABEL_MARKS = (":", "|", "–", "—", "·", "/")  # "Foto: ...", "VÍDEO | ...", "LIRE AUSSI – ...", "Onda Serranía / Archivo"
 
 
@@ -478,6 +479,17 @@ def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozense
         if not (following[:1].isupper() or following.startswith(_OPENING_QUOTES)):
             continue
         opening, rest = sentence[:brk.start()].strip(), sentence[brk.end():]
+        if credits and opening.endswith(_CREDIT_DASHES) and len(rest.split()) >= _GLUE_LONG_MIN_REST_WORDS:
+            # "Ph. Davide Rinaldi – Il tratto di spiaggia ...", "Foto Belga – De botsauto's ...": a
+            # credit set off from its caption by a dash
+            credit = opening[:-1].strip()
+            # no digits: "Foto: Berlin 1945 – Die Ausstellung zeigt ..." names an exhibition
+            rule = (_whole_match(credit, credits) if len(credit.split()) <= _GLUE_CREDIT_MAX_WORDS
+                    and not any(c.isdigit() for c in credit) else None)
+            if rule is not None:
+                removed.append({"rule": rule.id, "text": opening, "para": index})
+                return rest
+            continue
         if not (opens_statement(following, function_words) or following.startswith(_OPENING_QUOTES)
                 or opening.endswith(")")):
             continue

@@ -695,6 +695,11 @@ def opens_statement(word: str, function_words: frozenset[str]) -> bool:
             and (folded in function_words or folded in _STATEMENT_OPENINGS))
 
 
+_CREDIT_DASH = re.compile(r"\s[–—-]\s(?=[^\W\d_]|[«„“\"])")
+_CREDIT_DASH_REACH = 60  # a credit's few words
+_CAPTION_MIN_WORDS = 4
+
+
 def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[dict],
                     glued: bool = False) -> tuple[str, bool]:
     """Cut a chrome opening of ``sentence`` up to where the story resumes.
@@ -707,6 +712,14 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
     run on with no space (``glued``) goes as well when it is a call to action
     ("... sull'acqua.Guarda la diretta su TeleLagunare canale 17 Il traffico ...").
     """
+    dash = _CREDIT_DASH.search(sentence, 0, _CREDIT_DASH_REACH)
+    if dash is not None and len(_WORD_TOKEN.findall(sentence, dash.end())) >= _CAPTION_MIN_WORDS:
+        # "Foto Belga – De botsauto's op de kermis ...", "Immagine di repertorio – Una pattuglia ...":
+        # a credit set off from its caption by a dash
+        rule_id = lexicon_rule(sentence[:dash.start()], lexicon)
+        if rule_id is not None and rule_family(rule_id) == "credit":
+            removed.append({"rule": rule_id, "text": sentence[:dash.end()].strip(), "para": index})
+            return sentence[dash.end():], True
     matches = list(_WORD_TOKEN.finditer(sentence))
     colon = sentence.find(":")
     head = _head_words(sentence, matches, colon)
