@@ -269,6 +269,11 @@ def test_chrome_glued_onto_a_sentence_goes_with_the_lexicon_rule(paragraph, kept
     ("À voir aussi : Nos conseils pour une rentrée sans stressLes kits seront distribués le jour de la rentrée, dans"
      " chaque classe.", "Les kits seront distribués le jour de la rentrée, dans chaque classe.",
      "À voir aussi : Nos conseils pour une rentrée sans stress"),
+    # an opening quote inside the story's sentence: the break before it wins
+    ("Le service fermera la nuit. À lire aussi : Hôpital de Sorlac, les urgences fermées la nuit en août Le maire,"
+     " Didier Fauvel, a dénoncé « une décision prise dans un bureau parisien ».",
+     "Le service fermera la nuit. Le maire, Didier Fauvel, a dénoncé « une décision prise dans un bureau parisien ».",
+     "À lire aussi : Hôpital de Sorlac, les urgences fermées la nuit en août"),
 ])
 def test_a_teaser_with_the_story_run_on_goes_under_its_teaser_rule_and_the_story_stays(paragraph, kept, cut):
     doc = strip([paragraph])

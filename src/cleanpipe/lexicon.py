@@ -634,14 +634,12 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
     parcheggio sarà ...", "... drei weitere Läden schließen Die Grünen hatten ..."), else on
     a capital after a lower-case word that is not a function word ("... em maio Crianças com
     febre ..."), else (``loose``) after any lower-case word; what follows must be a sentence:
-    six words at least, ending like one. A seam where the break was lost comes first
-    (:func:`_run_on_junction`), whatever the end.
+    six words at least, holding a sentence's end. A seam where a word runs into a capital comes
+    first; one before an opening quote only when no break comes before it (:func:`_run_on_junctions`).
     """
-    junction = _run_on_junction(teaser)
-    if junction is not None:
-        return junction
-    if not teaser.rstrip().endswith(PROSE_END):
-        return None  # a headline ends on no full stop: nothing of the story was run onto it
+    camel, quote = _run_on_junctions(teaser)
+    if camel is not None:
+        return camel
     matches = list(_WORD_TOKEN.finditer(teaser))
     head = _head_words(teaser, matches, teaser.find(":"))
     statement = break_ = after_small_word = None
@@ -659,7 +657,12 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
             else:  # "... od września Wójt gminy ...": the lists hold months too
                 after_small_word = i if after_small_word is None else after_small_word
     position = next((p for p in (statement, break_, after_small_word if loose else None) if p is not None), None)
-    return None if position is None else matches[position].start()
+    # a headline holds no sentence's end: the story's sentence after the break has one (it
+    # may have more junk run on after it: "... strada. VIDEO | Le immagini ...")
+    start = matches[position].start() if position is not None and _SENTENCE_STOP.search(teaser, matches[position].start()) else None
+    # an opening quote may stand inside the story's sentence ("... août Le maire a dénoncé « une
+    # décision ... »"): the earlier break wins
+    return min((p for p in (start, quote) if p is not None), default=None)
 
 
 # Where a teaser's headline meets the story with its break lost, the seam shows: a lower-case
@@ -673,18 +676,26 @@ _SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[�
 _OPENING_QUOTE_MARKS = tuple('„“«"')  # a function word after one opens someone's words, not the story's sentence
 
 
-def _run_on_junction(teaser: str) -> int | None:
-    """Where the story's sentence runs onto a teaser's headline at a seam, if a sentence follows it."""
+def _run_on_junctions(teaser: str) -> tuple[int | None, int | None]:
+    """The first seam where a lower-case word runs into a capitalised one, and the first before
+    an opening quote, each only if a sentence of six words follows it."""
     colon = teaser.find(":")
+    camel = quote = None
     for seam in _SEAM.finditer(teaser, max(colon, 0)):
         at = seam.end()
-        if teaser[at] not in "„“«" and not (teaser[at].isupper() and teaser[at + 1].islower()
-                                             and teaser[seam.start() - 3:seam.start()].islower()):
+        quoted = teaser[at] in "„“«"
+        if (quote if quoted else camel) is not None:
+            continue
+        if not quoted and not (teaser[at].isupper() and teaser[at + 1].islower()
+                               and teaser[seam.start() - 3:seam.start()].islower()):
             continue
         rest = teaser[at:]
         if len(_WORD_TOKEN.findall(rest)) >= _GLUED_HEAD_MIN_REST_WORDS and _SENTENCE_STOP.search(rest):
-            return at
-    return None
+            if quoted:
+                quote = at
+            else:
+                return at, quote
+    return camel, quote
 
 
 def opens_statement(word: str, function_words: frozenset[str]) -> bool:
