@@ -227,8 +227,6 @@ def test_the_remnant_of_a_chrome_line_a_fragment_rule_cut_goes_with_the_lexicon_
 
 
 @pytest.mark.parametrize("paragraph, kept, cut", [
-    ("The council will set up a jobs fair within a fortnight. This article originally appeared on The Ledger Post.",
-     "The council will set up a jobs fair within a fortnight.", "This article originally appeared on The Ledger Post."),
     ("Many medics work two jobs. Czytaj bez ograniczeń – wykup prenumeratę cyfrową Średnia wieku w stacji przekracza już pięćdziesiąt lat.",
      "Many medics work two jobs. Średnia wieku w stacji przekracza już pięćdziesiąt lat.",
      "Czytaj bez ograniczeń – wykup prenumeratę cyfrową"),
@@ -237,6 +235,19 @@ def test_chrome_glued_onto_a_sentence_goes_with_the_lexicon_rule(paragraph, kept
     doc = strip([paragraph])
     assert doc.paragraphs == [kept]
     assert [r["text"] for r in doc.removed] == [cut] and doc.removed[0]["rule"].endswith(".lexicon")
+
+
+@pytest.mark.parametrize("paragraph, kept, rule", [
+    ("The council will set up a jobs fair within a fortnight. This article originally appeared on The Ledger Post.",
+     "The council will set up a jobs fair within a fortnight.", "en.aggregator.originally-appeared"),
+    ("Les Services aux étudiants versent déjà 15 000 $ par année au projet. Cet article a d'abord été publié dans notre"
+     " édition papier du 14 mars.", "Les Services aux étudiants versent déjà 15 000 $ par année au projet.",
+     "fr.aggregator.originally-appeared"),
+])
+def test_a_tail_rules_line_glued_after_the_last_sentence_goes_under_its_rule(paragraph, kept, rule):
+    doc = strip(["The jobs fair will be held at the town hall on the first Monday of next month.", paragraph])
+    assert doc.paragraphs[1:] == [kept]
+    assert [(r["rule"], r["text"]) for r in doc.removed] == [(rule, paragraph[len(kept) + 1:])]
 
 
 @pytest.mark.parametrize("paragraph, kept, cut", [

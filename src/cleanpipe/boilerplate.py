@@ -264,7 +264,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
             if not sentence.endswith(_GLUE_SENTENCE_END):
                 junk = _whole_match(sentence, rules)
             elif start > 0 and not paragraph[start - 1].isspace():
-                junk = _whole_match(sentence, [rule for rule in rules if rule.family == "consent"])
+                junk = _whole_match(sentence, [rule for rule in rules if rule.family == "consent" or rule.where == "tail"])
+            elif end == len(paragraph):
+                # a tail rule's line is written for the article's end, where a scrape glues it on:
+                # "... au projet. Cet article a d'abord été publié dans notre édition papier du 14 mars."
+                junk = _whole_match(sentence, [rule for rule in rules if rule.where == "tail"])
         if junk is not None:
             removed.append({"rule": junk.id, "text": sentence, "para": index})
             cut = True
