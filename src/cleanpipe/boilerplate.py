@@ -240,6 +240,8 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         The paragraph without the glued junk (the same object when nothing was cut).
     """
     anywhere = [rule for rule in rules if rule.where == "any"]
+    if anywhere and (paragraph.count(" – ") + paragraph.count(" — ")) >= 2:
+        paragraph = _cut_dashed_inserts(paragraph, anywhere, index, removed)
     run_on = _cut_run_on_opening(paragraph, anywhere, function_words, index, removed) if anywhere else None
     if run_on is not None:
         return cut_glued(run_on, rules, index, removed, function_words)
@@ -304,6 +306,26 @@ def _cut_teaser_run_on(sentence: str, teasers: list[Rule], function_words: froze
         return None
     removed.append({"rule": rule.id, "text": teaser, "para": index})
     return sentence[resumes:]
+
+
+# A teaser or a player's label set into a sentence between dashes where a link box stood ("... du
+# 25 avril – À lire aussi : Andelle, le budget communal 2024 adopté de justesse – et une réunion
+# ..."): the rule takes what the dashes frame whole, so it was no aside of the story's.
+_DASHED_INSERT = re.compile(r"\s[–—]\s([^–—]{8,160}?)\s[–—](?=\s)")
+
+
+def _cut_dashed_inserts(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
+    """The paragraph without the teaser or player labels its dashes frame."""
+    inserts = [rule for rule in rules if rule.family in ("aggregator", "video")]
+    for match in reversed(list(_DASHED_INSERT.finditer(paragraph))) if inserts else ():
+        label, colon, headline = match.group(1).partition(":")
+        if not colon or len(label.split()) > _LEADING_LABEL_MAX_WORDS or not headline.strip()[:1].isupper():
+            continue  # a label, its colon and a capitalised headline: "– Video: so sah es aus, sagte er –" is speech
+        rule = _whole_match(match.group(1), inserts)
+        if rule is not None:
+            removed.append({"rule": rule.id, "text": match.group(0).strip(), "para": index})
+            paragraph = paragraph[:match.start()] + " " + paragraph[match.end():].lstrip()
+    return paragraph
 
 
 # A player's or a counter's sign, a running time or a dash frame a glued label ("▶ Video
