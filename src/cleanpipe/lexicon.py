@@ -294,6 +294,10 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
     reservados." after "© 2024" went) goes too.
     """
+    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH))
+    if sign_off is not None and len(paragraph[:sign_off.start()].split()) >= _CREDIT_TAIL_MIN_WORDS:
+        removed.append({"rule": WIRE_SIGN_OFF, "text": sign_off.group(1), "para": index})
+        paragraph = paragraph[:sign_off.start()].rstrip()
     # One scan finds the chrome words; most paragraphs have none or one, and need no more.
     chrome = _chrome_words(paragraph, lexicon)
     signed = any(sign in paragraph for sign in _CHROME_SIGNS)
@@ -706,6 +710,11 @@ def opens_statement(word: str, function_words: frozenset[str]) -> bool:
             and (folded in function_words or folded in _STATEMENT_OPENINGS))
 
 
+# A wire desk signs a story off with its code and the editors' initials, slash-separated, after
+# the last sentence ("... contra a especulação. APN/LC/TC", "... weiter. dpa/lnw"); a story's
+# sentence never ends on such a code, and "24/7" or "and/or" is no agency's.
+_SIGN_OFF = re.compile(r"(?<=[.!?…»”\"])\s+((?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3})$")
+_SIGN_OFF_REACH = 30
 _CREDIT_DASH = re.compile(r"\s[–—-]\s(?=[^\W\d_]|[«„“\"])")
 _CREDIT_DASH_REACH = 60  # a credit's few words
 _CAPTION_MIN_WORDS = 4
@@ -762,6 +771,7 @@ def _cut_glued_head(sentence: str, lexicon: Lexicon, index: int, removed: list[d
 CONTACT_BYLINE = "structure.contact-byline"  # built in: a byline with the author's e-mail address
 NAV_ROW = "structure.nav-row"  # built in: a menu of five or more short items between bars or dots
 AMOUNT_PICKER = "structure.amount-picker"  # built in: a donation form's row of amounts ("€ 3 · € 5 · € 10 · Ander bedrag")
+WIRE_SIGN_OFF = "structure.wire-sign-off"  # built in: a wire desk's initials after the last sentence ("APN/LC/TC", "dpa/lnw")
 COPYRIGHT_LINE = "structure.copyright-line"  # built in: a short paragraph opening on a copyright sign
 RELATED_LIST = "structure.related-list"  # built in: a header of teaser label words ("Related coverage") and its headlines
 CAPTION_COPYRIGHT = "structure.caption-copyright"  # built in: a copyright sign and names run onto a caption's end
