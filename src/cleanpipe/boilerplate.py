@@ -262,7 +262,10 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         # independent student journalism today. She added ...") was another element's, however
         # it ends; a teaser's headline, unpunctuated, may have the story's next sentence run on.
         junk = None
-        if len(starts) > 1 and not QUOTES.intersection(sentence):
+        if len(starts) > 1 and QUOTES.intersection(sentence) and end == len(paragraph):
+            # a tail rule's line may name its paper in quotes: "... Статья впервые опубликована в газете «Вести»."
+            junk = _whole_match(sentence, [rule for rule in rules if rule.where == "tail"])
+        elif len(starts) > 1 and not QUOTES.intersection(sentence):
             if not sentence.endswith(_GLUE_SENTENCE_END):
                 junk = _whole_match(sentence, rules)
             elif start > 0 and not paragraph[start - 1].isspace():

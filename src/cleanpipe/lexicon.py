@@ -711,9 +711,9 @@ def opens_statement(word: str, function_words: frozenset[str]) -> bool:
 
 
 # A wire desk signs a story off with its code and the editors' initials, slash-separated, after
-# the last sentence ("... contra a especulação. APN/LC/TC", "... weiter. dpa/lnw"); a story's
+# the last sentence ("... contra a especulação. APN/LC/TC", "... weiter. dpa/lnw", "(PAP/mw)"); a story's
 # sentence never ends on such a code, and "24/7" or "and/or" is no agency's.
-_SIGN_OFF = re.compile(r"(?<=[.!?…»”\"])\s+((?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3})$")
+_SIGN_OFF = re.compile(r"(?<=[.!?…»”\"])\s*(\((?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3}\)|(?<=\s)(?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3})$")
 _SIGN_OFF_REACH = 30
 _CREDIT_DASH = re.compile(r"\s[–—-]\s(?=[^\W\d_]|[«„“\"])")
 _CREDIT_DASH_REACH = 60  # a credit's few words
