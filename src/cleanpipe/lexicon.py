@@ -420,8 +420,9 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
             # "Credit foto: Cronache Flash": a label word just before joins the credit
             before = paragraph[:start].rstrip()
             opening = _WORD_TOKEN.search(before, len(before) - len(before.split()[-1]))
-            if opening is not None and opening.end() == len(before) and _labelled_teaser(paragraph[opening.start():], lexicon):
-                start = opening.start()
+            if (opening is not None and opening.end() == len(before) and _is_credit_word(opening.group(), lexicon)
+                    and _labelled_teaser(paragraph[opening.start():], lexicon)):
+                start = opening.start()  # a credit word, not the caption's last ("... el domingo por la mañana Foto: ...")
             return start, rule_id
     return None
 
