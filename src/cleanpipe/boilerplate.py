@@ -427,6 +427,7 @@ def _credit_goes_on(rest: str, function_words: frozenset[str] | None) -> bool:
 # the story's.
 _SLASH_REACH = 80
 _NAME_WORDS = 2
+_CAPTION_MIN_LOWER_WORDS = 2
 
 
 def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: list[dict]) -> str | None:
@@ -447,7 +448,9 @@ def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: l
     if end is None:
         return None
     opening, rest = sentence[:end].strip(), sentence[end:].strip()
-    if len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or not rest[:1].isupper() or not rest.endswith(PROSE_END):
+    # a sentence or a caption follows: words of prose, some in lower case ("Voluntarios limpian la playa ...")
+    if (len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or not rest[:1].isupper()
+            or sum(word.islower() for word in rest.split()) < _CAPTION_MIN_LOWER_WORDS):
         return None
     rule = _whole_match(opening, [rule for rule in rules if rule.family == "credit"])
     if rule is None:

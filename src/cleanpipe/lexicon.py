@@ -390,7 +390,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
 
 _CREDIT_TAIL_MIN_WORDS = 3  # what the credit ends: a caption or a sentence, not a label of its own
 _CAPTION_MIN_LOWER = 2  # lower-case words a caption has before a credit with no label ("... con il sindaco ... Foto X")
-_CREDIT_TAIL_REACH = 80  # characters from the end where a credit run onto a caption can start
+_CREDIT_TAIL_REACH = 80
+_LABEL_WORD_MAX_CHARS = 12  # "Credit:", "Pic:", "Bildquelle:": one short capitalised word before a colon  # characters from the end where a credit run onto a caption can start
 
 
 def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexicon) -> tuple[int, str] | None:
@@ -423,6 +424,8 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
             if (opening is not None and opening.end() == len(before) and _is_credit_word(opening.group(), lexicon)
                     and _labelled_teaser(paragraph[opening.start():], lexicon)):
                 start = opening.start()  # a credit word, not the caption's last ("... el domingo por la mañana Foto: ...")
+            elif before.endswith(":") and before.split()[-1][:1].isupper() and len(before.split()[-1]) <= _LABEL_WORD_MAX_CHARS:
+                start = len(before) - len(before.split()[-1])  # its label: "... on Sunday morning Credit: Getty Images"
             return start, rule_id
     return None
 
