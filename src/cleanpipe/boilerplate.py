@@ -209,6 +209,7 @@ _GLUE_OPENING_MAX_WORDS = 2  # "Auch interessant: Die Lage ..." (three) is a sen
 # does: "... ausgenommen. ▶ Video abspielen Für ...", "... weekend. · RELATED · ...", "... 🎧 ...".
 _SIGN_AFTER_SENTENCE = re.compile(
     r"[.!?…\"”»]\s*(?=[▶►▷●•·|–—\u2190-\u21ff\u2300-\u23ff\u25a0-\u25ff\u2600-\u27bf\U0001f300-\U0001faff])")
+_ABBREVIATED_LABEL = re.compile(r"(?:^|\s)(?:Fot|Foto|Ph|Phot|Zdj|Il|Ill|Bild|Img)\.$")  # a credit's label cut short
 _GLUE_SENTENCE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»", ",", ";", ":", "–", "-")
 
 
@@ -275,6 +276,13 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
                 # "... au projet. Cet article a d'abord été publié dans notre édition papier du 14 mars."
                 junk = _whole_match(sentence, [rule for rule in rules if rule.where == "tail"])
         if junk is not None:
+            if junk.family == "credit" and pieces and _ABBREVIATED_LABEL.search(pieces[-1]):
+                # the credit's abbreviated label ended the sentence before: "... rano Fot. Shutterstock"
+                label = _ABBREVIATED_LABEL.search(pieces[-1])
+                sentence = f"{label.group(0).strip()} {sentence}"
+                pieces[-1] = pieces[-1][:label.start()].rstrip()
+                if not pieces[-1]:
+                    pieces.pop()
             removed.append({"rule": junk.id, "text": sentence, "para": index})
             cut = True
             continue

@@ -424,8 +424,9 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
             if (opening is not None and opening.end() == len(before) and _is_credit_word(opening.group(), lexicon)
                     and _labelled_teaser(paragraph[opening.start():], lexicon)):
                 start = opening.start()  # a credit word, not the caption's last ("... el domingo por la mañana Foto: ...")
-            elif before.endswith(":") and before.split()[-1][:1].isupper() and len(before.split()[-1]) <= _LABEL_WORD_MAX_CHARS:
-                start = len(before) - len(before.split()[-1])  # its label: "... on Sunday morning Credit: Getty Images"
+            elif ((before.endswith(":") or (before.endswith(".") and _is_credit_word(before.split()[-1].rstrip("."), lexicon)))
+                  and before.split()[-1][:1].isupper() and len(before.split()[-1]) <= _LABEL_WORD_MAX_CHARS):
+                start = len(before) - len(before.split()[-1])  # its label: "... morning Credit: Getty Images", "... Fot. Shutterstock"
             return start, rule_id
     return None
 
