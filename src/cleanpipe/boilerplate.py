@@ -247,6 +247,7 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     if run_on is not None:
         return cut_glued(run_on, rules, index, removed, function_words)
     teasers = [rule for rule in anywhere if rule.family == "aggregator"]
+    tails = [rule for rule in rules if rule.where == "tail"]
     starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
     if len(starts) == 1 and not anywhere:
@@ -263,18 +264,20 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         # independent student journalism today. She added ...") was another element's, however
         # it ends; a teaser's headline, unpunctuated, may have the story's next sentence run on.
         junk = None
-        if len(starts) > 1 and QUOTES.intersection(sentence) and end == len(paragraph):
-            # a tail rule's line may name its paper in quotes: "... Статья впервые опубликована в газете «Вести»."
-            junk = _whole_match(sentence, [rule for rule in rules if rule.where == "tail"])
-        elif len(starts) > 1 and not QUOTES.intersection(sentence):
-            if not sentence.endswith(_GLUE_SENTENCE_END):
+        if len(starts) > 1:
+            quoted = not QUOTES.isdisjoint(sentence)
+            if quoted:
+                if tails and end == len(paragraph):
+                    # a tail rule's line may name its paper in quotes: "... Статья впервые опубликована в газете «Вести»."
+                    junk = _whole_match(sentence, tails)
+            elif not sentence.endswith(_GLUE_SENTENCE_END):
                 junk = _whole_match(sentence, rules)
             elif start > 0 and not paragraph[start - 1].isspace():
                 junk = _whole_match(sentence, [rule for rule in rules if rule.family == "consent" or rule.where == "tail"])
-            elif end == len(paragraph):
+            elif tails and end == len(paragraph):
                 # a tail rule's line is written for the article's end, where a scrape glues it on:
                 # "... au projet. Cet article a d'abord été publié dans notre édition papier du 14 mars."
-                junk = _whole_match(sentence, [rule for rule in rules if rule.where == "tail"])
+                junk = _whole_match(sentence, tails)
         if junk is not None:
             if junk.family == "credit" and pieces and _ABBREVIATED_LABEL.search(pieces[-1]):
                 # the credit's abbreviated label ended the sentence before: "... rano Fot. Shutterstock"

@@ -294,7 +294,7 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
     reservados." after "© 2024" went) goes too.
     """
-    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH))
+    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH)) if "/" in paragraph[-_SIGN_OFF_REACH:] else None
     if sign_off is not None and len(paragraph[:sign_off.start()].split()) >= _CREDIT_TAIL_MIN_WORDS:
         removed.append({"rule": WIRE_SIGN_OFF, "text": sign_off.group(1), "para": index})
         paragraph = paragraph[:sign_off.start()].rstrip()
