@@ -422,6 +422,8 @@ def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: 
             removed.append({"rule": rule.id, "text": opening, "para": index})
             return sentence[position:], True
     rest = _cut_long_opening(sentence, anywhere, function_words, index, removed)
+    if rest is None and function_words is not None and _may_open_on_label(sentence):
+        rest = _cut_credit_to_name(sentence, anywhere, index, removed)
     return (rest, True) if rest is not None else (sentence, False)
 
 
@@ -445,7 +447,19 @@ def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: l
     """The rest of ``sentence`` once a credit ending on a two-word name after a slash is cut off its start, or None."""
     slash = sentence.rfind("/", 0, _SLASH_REACH)
     if slash < 0:
-        return None
+        # a name with particles after the label's colon: "Foto: Sanne de Wit Voorzitter Gerrit ..."
+        colon = sentence.find(":", 0, _GLUE_LABEL_REACH)
+        words = sentence[colon + 1:].split(maxsplit=6)[:-1] if colon > 0 else []
+        particles = 0
+        for position in range(1, len(words) - 1):
+            if words[position] not in NAME_PARTICLES:  # in lower case: "De Wit" may open a sentence
+                break
+            particles += 1
+        if not particles or not words[0][:1].isupper() or not words[particles + 1][:1].isupper():
+            return None
+        slash = colon  # the name runs from the colon: its first word, the particles, its last
+        end = sentence.index(words[particles + 1], colon) + len(words[particles + 1])
+        return _cut_credit_opening(sentence, end, rules, index, removed)
     end, names = None, 0
     for word in _WORD_BREAK.split(sentence[slash + 1:].strip(), maxsplit=_NAME_WORDS + 3)[:-1]:
         if word.casefold() in NAME_PARTICLES:
@@ -458,6 +472,11 @@ def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: l
             break
     if end is None:
         return None
+    return _cut_credit_opening(sentence, end, rules, index, removed)
+
+
+def _cut_credit_opening(sentence: str, end: int, rules: list[Rule], index: int, removed: list[dict]) -> str | None:
+    """The rest of ``sentence`` once a credit rule takes all before ``end`` and a sentence or caption follows, or None."""
     opening, rest = sentence[:end].strip(), sentence[end:].strip()
     # a sentence or a caption follows: words of prose, some in lower case ("Voluntarios limpian la playa ...")
     if (len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or not rest[:1].isupper()
@@ -538,7 +557,8 @@ def _cut_long_opening(sentence: str, rules: list[Rule], function_words: frozense
             continue
         if len(rest.split()) < _GLUE_LONG_MIN_REST_WORDS or opening.endswith(_GLUE_SENTENCE_END) or ", " in opening:
             continue
-        short = len(opening.split()) <= _GLUE_CREDIT_MAX_WORDS
+        # a credit's slashes and a name's particles are no words of a sentence: "Foto: Jan van der Berg / ANP"
+        short = sum(word != "/" and word.casefold() not in NAME_PARTICLES for word in opening.split()) <= _GLUE_CREDIT_MAX_WORDS
         rule = _whole_match(opening, rules if short else [rule for rule in rules if rule not in credits])
         if rule is not None:
             removed.append({"rule": rule.id, "text": opening, "para": index})
