@@ -306,13 +306,16 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
 # (:func:`story_resumes`, not after a small word, which a headline's name follows as often:
 # "... am Bahnhof Parken in der ..."). Nothing quoted before the break: "Mehr zum Thema: „Wir
 # sind am Limit“, sagte die Sprecherin" is reported speech.
+_TEASER_RUN_ON_MAX_CHARS = 400  # a label, a headline and one sentence of the story
+
+
 def _cut_teaser_run_on(sentence: str, teasers: list[Rule], function_words: frozenset[str], index: int,
                        removed: list[dict]) -> str | None:
     """The story's sentence run onto a teaser that opens ``sentence``, once the teaser is cut; or None."""
-    if ":" not in sentence[:_GLUE_LABEL_REACH] or len(sentence) > _GLUE_MAX_CHARS + 200:
+    if ":" not in sentence[:_GLUE_LABEL_REACH] or len(sentence) > _TEASER_RUN_ON_MAX_CHARS:
         return None
     resumes = story_resumes(sentence, function_words, loose=False)
-    if resumes is None or QUOTES.intersection(sentence[:resumes]):
+    if resumes is None or not QUOTES.isdisjoint(sentence[:resumes]):
         return None
     teaser = sentence[:resumes].strip()
     rule = _whole_match(teaser, teasers)
@@ -437,30 +440,24 @@ def _credit_goes_on(rest: str, function_words: frozenset[str] | None) -> bool:
 # A credit naming its source and then its photographer ("Picture: Evening Post / Priya Chandran
 # Plot holders ...", "Image: Jamie van der Berg / Sea Rescue Trust ..."): after the slash, a
 # name is two capitalised words (with particles between: "van der Berg"), and what follows is
-# the story's.
+# the story's; so is what follows a name whose lower-case particles mark it as one ("Foto:
+# Sanne de Wit Voorzitter Gerrit Mulder ...").
 _SLASH_REACH = 80
 _NAME_WORDS = 2
 _CAPTION_MIN_LOWER_WORDS = 2
 
 
 def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: list[dict]) -> str | None:
-    """The rest of ``sentence`` once a credit ending on a two-word name after a slash is cut off its start, or None."""
+    """The rest of ``sentence`` once a credit ending on a name is cut off its start, or None:
+    two capitalised words after its slash, or a name with lower-case particles after its colon."""
+    end = _name_after_slash(sentence) if "/" in sentence[:_SLASH_REACH] else _name_with_particles(sentence)
+    return None if end is None else _cut_credit_opening(sentence, end, rules, index, removed)
+
+
+def _name_after_slash(sentence: str) -> int | None:
+    """Where a two-word name after a credit's last slash ends ("... Evening Post / Priya Chandran"), or None."""
     slash = sentence.rfind("/", 0, _SLASH_REACH)
-    if slash < 0:
-        # a name with particles after the label's colon: "Foto: Sanne de Wit Voorzitter Gerrit ..."
-        colon = sentence.find(":", 0, _GLUE_LABEL_REACH)
-        words = sentence[colon + 1:].split(maxsplit=6)[:-1] if colon > 0 else []
-        particles = 0
-        for position in range(1, len(words) - 1):
-            if words[position] not in NAME_PARTICLES:  # in lower case: "De Wit" may open a sentence
-                break
-            particles += 1
-        if not particles or not words[0][:1].isupper() or not words[particles + 1][:1].isupper():
-            return None
-        slash = colon  # the name runs from the colon: its first word, the particles, its last
-        end = sentence.index(words[particles + 1], colon) + len(words[particles + 1])
-        return _cut_credit_opening(sentence, end, rules, index, removed)
-    end, names = None, 0
+    names = 0
     for word in _WORD_BREAK.split(sentence[slash + 1:].strip(), maxsplit=_NAME_WORDS + 3)[:-1]:
         if word.casefold() in NAME_PARTICLES:
             continue
@@ -468,11 +465,22 @@ def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: l
             return None
         names += 1
         if names == _NAME_WORDS:
-            end = sentence.index(word, slash) + len(word)
+            return sentence.index(word, slash) + len(word)
+    return None
+
+
+def _name_with_particles(sentence: str) -> int | None:
+    """Where a name with lower-case particles after a label's colon ends ("Foto: Sanne de Wit"), or None."""
+    colon = sentence.find(":", 0, _GLUE_LABEL_REACH)
+    words = sentence[colon + 1:].split(maxsplit=6)[:-1] if colon > 0 else []
+    particles = 0
+    for word in words[1:-1]:
+        if word not in NAME_PARTICLES:  # in lower case: "Sanne De Wit" may be "Sanne" and a sentence opening on "De"
             break
-    if end is None:
+        particles += 1
+    if not particles or not words[0][:1].isupper() or not words[particles + 1][:1].isupper():
         return None
-    return _cut_credit_opening(sentence, end, rules, index, removed)
+    return sentence.index(words[particles + 1], colon) + len(words[particles + 1])
 
 
 def _cut_credit_opening(sentence: str, end: int, rules: list[Rule], index: int, removed: list[dict]) -> str | None:
@@ -854,7 +862,7 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
             resumes = (story_resumes(paragraph, function_words, loose=False)
                        if rule.family == "aggregator" and function_words is not None
                        and ":" in paragraph[:_GLUE_LABEL_REACH] else None)
-            if resumes is not None and not QUOTES.intersection(paragraph[:resumes]):
+            if resumes is not None and QUOTES.isdisjoint(paragraph[:resumes]):
                 removed.append({"rule": rule.id, "text": paragraph[:resumes].strip(), "para": index})
                 return paragraph[resumes:]
             removed.append({"rule": rule.id, "text": paragraph, "para": index})

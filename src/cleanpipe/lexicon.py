@@ -390,8 +390,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
 
 _CREDIT_TAIL_MIN_WORDS = 3  # what the credit ends: a caption or a sentence, not a label of its own
 _CAPTION_MIN_LOWER = 2  # lower-case words a caption has before a credit with no label ("... con il sindaco ... Foto X")
-_CREDIT_TAIL_REACH = 80
-_LABEL_WORD_MAX_CHARS = 12  # "Credit:", "Pic:", "Bildquelle:": one short capitalised word before a colon  # characters from the end where a credit run onto a caption can start
+_CREDIT_TAIL_REACH = 80  # characters from the end where a credit run onto a caption can start
+_LABEL_WORD_MAX_CHARS = 12  # "Credit:", "Pic:", "Bildquelle:": one short capitalised word before a colon
 
 
 def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexicon) -> tuple[int, str] | None:
@@ -674,6 +674,8 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
     return min((p for p in (start, quote) if p is not None), default=None)
 
 
+_OPENING_QUOTE_MARKS = tuple('„“«"')  # a function word after one opens someone's words, not the story's sentence
+
 # Where a teaser's headline meets the story with its break lost, the seam shows: a lower-case
 # word runs into a capitalised one ("... маршрутівМешканка ...", "... de deurenVan der Meulen
 # ..."), or an opening quote follows a word ("... autobusowym„Klienci ...", "... slecht „Zolang
@@ -682,12 +684,9 @@ _SENTENCE_STOP = re.compile(r"[.!?…](?!\d)")  # what runs on after a seam hold
 _SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[„“«]\s?[^\W\d_])")
 
 
-_OPENING_QUOTE_MARKS = tuple('„“«"')  # a function word after one opens someone's words, not the story's sentence
-
-
 def _run_on_junctions(teaser: str) -> tuple[int | None, int | None]:
     """The first seam where a lower-case word runs into a capitalised one, and the first before
-    an opening quote, each only if a sentence of six words follows it."""
+    an opening quote, each only if six words holding a sentence's end follow it."""
     colon = teaser.find(":")
     camel = quote = None
     for seam in _SEAM.finditer(teaser, max(colon, 0)):
