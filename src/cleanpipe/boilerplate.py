@@ -450,7 +450,8 @@ _CAPTION_MIN_LOWER_WORDS = 2
 def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: list[dict]) -> str | None:
     """The rest of ``sentence`` once a credit ending on a name is cut off its start, or None:
     two capitalised words after its slash, or a name with lower-case particles after its colon."""
-    end = _name_after_slash(sentence) if "/" in sentence[:_SLASH_REACH] else _name_with_particles(sentence)
+    end = (_name_after_slash(sentence) if "/" in sentence[:_SLASH_REACH]
+           else _name_with_particles(sentence) or _two_word_name(sentence))
     return None if end is None else _cut_credit_opening(sentence, end, rules, index, removed)
 
 
@@ -467,6 +468,21 @@ def _name_after_slash(sentence: str) -> int | None:
         if names == _NAME_WORDS:
             return sentence.index(word, slash) + len(word)
     return None
+
+
+def _two_word_name(sentence: str) -> int | None:
+    """Where a two-word name after a label's colon ends when a caption opens on a capitalised word
+    and goes on in lower case ("Foto: Marta Soler Voluntarios limpian ..."), or None.
+
+    "Photo: Reuters Kremlin officials said ..." goes on in lower case one word sooner: a name of
+    one word, which the short opening's cut takes.
+    """
+    colon = sentence.find(":", 0, _GLUE_LABEL_REACH)
+    words = sentence[colon + 1:].split(maxsplit=5)[:5] if colon > 0 else []
+    if (len(words) < 5 or not all(word[:1].isupper() and word[1:].islower() for word in words[:3])
+            or not (words[3].islower() and words[4].islower())):
+        return None
+    return sentence.index(words[1], colon) + len(words[1])
 
 
 def _name_with_particles(sentence: str) -> int | None:
