@@ -451,7 +451,7 @@ def _cut_credit_to_name(sentence: str, rules: list[Rule], index: int, removed: l
     """The rest of ``sentence`` once a credit ending on a name is cut off its start, or None:
     two capitalised words after its slash, or a name with lower-case particles after its colon."""
     end = (_name_after_slash(sentence) if "/" in sentence[:_SLASH_REACH]
-           else _name_with_particles(sentence) or _two_word_name(sentence))
+           else _name_with_particles(sentence) or _short_name(sentence))
     return None if end is None else _cut_credit_opening(sentence, end, rules, index, removed)
 
 
@@ -470,19 +470,31 @@ def _name_after_slash(sentence: str) -> int | None:
     return None
 
 
-def _two_word_name(sentence: str) -> int | None:
-    """Where a two-word name after a label's colon ends when a caption opens on a capitalised word
-    and goes on in lower case ("Foto: Marta Soler Voluntarios limpian ..."), or None.
+def _short_name(sentence: str) -> int | None:
+    """Where a name of two words or one after a credit's label ends when a caption or sentence
+    follows, opening on a capital and going on in lower case, or None: "Foto: Marta Soler
+    Voluntarios limpian ...", "Фото: архив Волонтёры убирают ...", "Photo: Reuters Kremlin
+    officials said ..."."""
+    colon = _label_end(sentence)
+    words = sentence[colon:].split(maxsplit=5)[:5] if colon > 0 else []
+    for size in (2, 1):
+        follow = words[size:size + 3]
+        if (len(follow) == 3 and follow[0][:1].isupper() and follow[0][1:].islower()
+                and follow[1].islower() and follow[2].islower()
+                and (size == 1 or all(word[:1].isupper() for word in words[:size]))):
+            return sentence.index(words[size - 1], colon) + len(words[size - 1])
+    return None
 
-    "Photo: Reuters Kremlin officials said ..." goes on in lower case one word sooner: a name of
-    one word, which the short opening's cut takes.
-    """
+
+def _label_end(sentence: str) -> int:
+    """Where a credit's label ends: after its colon, its copyright sign or its abbreviation ("Fot."); 0 if none."""
     colon = sentence.find(":", 0, _GLUE_LABEL_REACH)
-    words = sentence[colon + 1:].split(maxsplit=5)[:5] if colon > 0 else []
-    if (len(words) < 5 or not all(word[:1].isupper() and word[1:].islower() for word in words[:3])
-            or not (words[3].islower() and words[4].islower())):
-        return None
-    return sentence.index(words[1], colon) + len(words[1])
+    if colon > 0:
+        return colon + 1
+    first = sentence.split(maxsplit=1)[0] if sentence.strip() else ""
+    if first in ("©", "ⓒ") or (first.endswith(".") and 2 <= len(first) <= 5 and first[:1].isalpha()):
+        return sentence.index(first) + len(first)
+    return 0
 
 
 def _name_with_particles(sentence: str) -> int | None:
@@ -873,6 +885,12 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
         if rule.max_chars is not None and len(paragraph) > rule.max_chars:
             return paragraph
         if rule.regex.fullmatch(paragraph):
+            if rule.family == "credit" and len(paragraph.split()) > _GLUE_CREDIT_MAX_WORDS:
+                # a credit's pattern takes any words: a caption may follow its names ("Фото: Анна
+                # Левина Волонтёры убирают пляж ...", "Fot. Michał Zając Wolontariusze sprzątają ...")
+                rest = _cut_credit_to_name(paragraph, [rule], index, removed)
+                if rest is not None:
+                    return rest
             # a teaser's line, label and colon, may have the story's next sentence run on ("À voir
             # aussi : Nos conseils pour une rentrée sans stressLes kits seront distribués ...")
             resumes = (story_resumes(paragraph, function_words, loose=False)
