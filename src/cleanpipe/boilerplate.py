@@ -265,7 +265,7 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         # it ends; a teaser's headline, unpunctuated, may have the story's next sentence run on.
         junk = None
         if len(starts) > 1:
-            quoted = not QUOTES.isdisjoint(sentence)
+            quoted = not QUOTES.isdisjoint(sentence.replace(" » ", " "))  # a lone "»" is a link's arrow, no quote
             if quoted:
                 if tails and end == len(paragraph):
                     # a tail rule's line may name its paper in quotes: "... Статья впервые опубликована в газете «Вести»."
