@@ -265,7 +265,7 @@ def test_a_standfirst_in_a_script_without_spaces_is_not_added_twice():
 ])
 def test_a_broken_json_ld_body_is_ignored(script):
     tree = load_html(f'<html><head><script type="application/ld+json">{script}</script></head><body></body></html>')
-    assert extract_module._json_ld_article_body(tree) is None
+    assert extract_module._json_ld_article_body(extract_module._json_ld_values(tree, ("articleBody",))) is None
 
 
 def test_a_broken_next_js_payload_is_ignored():

@@ -248,6 +248,7 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         return cut_glued(run_on, rules, index, removed, function_words)
     teasers = [rule for rule in anywhere if rule.family == "aggregator"]
     tails = [rule for rule in rules if rule.where == "tail"]
+    consent_or_tails = [rule for rule in rules if rule.family == "consent" or rule.where == "tail"]
     starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
     if len(starts) == 1 and not anywhere:
@@ -273,15 +274,15 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
             elif not sentence.endswith(_GLUE_SENTENCE_END):
                 junk = _whole_match(sentence, rules)
             elif start > 0 and not paragraph[start - 1].isspace():
-                junk = _whole_match(sentence, [rule for rule in rules if rule.family == "consent" or rule.where == "tail"])
+                junk = _whole_match(sentence, consent_or_tails)
             elif tails and end == len(paragraph):
                 # a tail rule's line is written for the article's end, where a scrape glues it on:
                 # "... au projet. Cet article a d'abord été publié dans notre édition papier du 14 mars."
                 junk = _whole_match(sentence, tails)
         if junk is not None:
-            if junk.family == "credit" and pieces and _ABBREVIATED_LABEL.search(pieces[-1]):
+            label = _ABBREVIATED_LABEL.search(pieces[-1]) if junk.family == "credit" and pieces else None
+            if label is not None:
                 # the credit's abbreviated label ended the sentence before: "... rano Fot. Shutterstock"
-                label = _ABBREVIATED_LABEL.search(pieces[-1])
                 sentence = f"{label.group(0).strip()} {sentence}"
                 pieces[-1] = pieces[-1][:label.start()].rstrip()
                 if not pieces[-1]:

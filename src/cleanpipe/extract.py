@@ -89,7 +89,7 @@ def _extract(html: str, url: str | None, profiles: dict[str, SiteProfile] | None
     meta = page_metadata(tree, url)
     # read before pruning (trafilatura drops scripts from its copy only), each script parsed once
     json_ld = _json_ld_values(tree, ("articleBody", '"description"'))
-    article_body = _json_ld_article_body(tree, json_ld)
+    article_body = _json_ld_article_body(json_ld)
     profile = profile_for(url or meta.url, profiles) if profiles else None
     if profile is not None:
         tree = apply_profile(tree, profile)
@@ -415,11 +415,8 @@ def _json_ld_values(tree, markers: tuple[str, ...]) -> list:
     return values
 
 
-def _json_ld_article_body(tree, json_ld: list | None = None) -> str | None:
-    """The longest JSON-LD ``articleBody`` of the page (of its parsed scripts ``json_ld``, when given),
-    markup and entities removed, or None."""
-    if json_ld is None:
-        json_ld = _json_ld_values(tree, ("articleBody",))
+def _json_ld_article_body(json_ld: list) -> str | None:
+    """The longest ``articleBody`` in the page's parsed JSON-LD, markup and entities removed, or None."""
     bodies = [body for data in json_ld for body in _article_bodies(data)]
     if not bodies:
         return None
