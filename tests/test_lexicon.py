@@ -3,7 +3,7 @@ the shipped ones are exercised by the golden cases through tests/test_boilerplat
 
 import pytest
 
-from cleanpipe.lexicon import RELATED_LIST, drop_chrome_remnants, lexicon_rule
+from cleanpipe.lexicon import RELATED_LIST, cut_by_lexicon, drop_chrome_remnants, lexicon_rule
 
 
 @pytest.mark.parametrize("line, rule", [
@@ -89,3 +89,14 @@ def test_a_name_label_takes_a_source_or_a_list_but_not_a_sentence(lexicon):
 
 def test_a_name_label_list_holds_short_tags_only(lexicon):
     assert lexicon_rule("Tags: harbour repairs begin next week in the old town, council", lexicon) is None
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Die Fähre verließ den Hafen am Mittag mit vierzig Passagieren an Bord. ©",  # a sign, no chrome word
+    "Die Fähre ▶ verließ den Hafen am Mittag mit vierzig Passagieren an Bord.",
+])
+def test_a_sign_with_no_chrome_word_near_the_end_is_checked_without_error(lexicon, paragraph):
+    # the wire-tag check once read the last chrome word of an empty list (IndexError, an internal_error reject)
+    removed = []
+    assert cut_by_lexicon(paragraph, paragraph, lexicon, 0, removed) == paragraph
+    assert removed == []
