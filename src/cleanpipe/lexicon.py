@@ -666,6 +666,8 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
             else:  # "... od września Wójt gminy ...": the lists hold months too
                 after_small_word = i if after_small_word is None else after_small_word
     position = next((p for p in (statement, break_, after_small_word if loose else None) if p is not None), None)
+    if position is not None and _SENTENCE_STOP.search(teaser, matches[position - 1].end(), matches[position].start()):
+        position = _headline_goes_on(teaser, matches, position, function_words)
     # a headline holds no sentence's end: the story's sentence after the break has one (it
     # may have more junk run on after it: "... strada. VIDEO | Le immagini ...")
     start = matches[position].start() if position is not None and _SENTENCE_STOP.search(teaser, matches[position].start()) else None
@@ -675,6 +677,29 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
 
 
 _OPENING_QUOTE_MARKS = tuple('„“«"')  # a function word after one opens someone's words, not the story's sentence
+
+# A headline may be two sentences ("Porzucił psa przy drodze. Grozi mu do trzech lat więzienia",
+# "Fotoradar na obwodnicy. Gdzie stanie?"): a break after the first one's full stop is then the
+# headline's, and the story resumes at a break a few words on in the same sentence, or after a
+# short question. A capital followed by another is a name ("... zatrzymali Jana Kowalskiego"),
+# which a story's sentence holds after its verb: no break there.
+_HEADLINE_TAIL_MAX_WORDS = 8  # "Grozi mu do trzech lat więzienia": a headline's second sentence is short
+_HEADLINE_QUESTION_MAX_WORDS = 4  # "Gdzie stanie?", "Co dalej?": a headline's short question
+
+
+def _headline_goes_on(teaser: str, matches: list, position: int, function_words: frozenset[str]) -> int:
+    """Where the story resumes when a break follows a full stop inside a teaser: a later break
+    in that sentence, or after a short question, else ``position``."""
+    for i in range(position + 1, min(position + 1 + _HEADLINE_TAIL_MAX_WORDS, len(matches) - _GLUED_HEAD_MIN_REST_WORDS + 1)):
+        gap = teaser[matches[i - 1].end():matches[i].start()]
+        if _SENTENCE_STOP.search(gap):
+            question = gap.strip().startswith(("?", "!")) and i - position <= _HEADLINE_QUESTION_MAX_WORDS
+            return i if question and matches[i].group()[0].isupper() else position
+        word, before = matches[i].group(), matches[i - 1].group()
+        if (word[0].isupper() and before[0].islower() and before.casefold() not in function_words
+                and i + 1 < len(matches) and matches[i + 1].group()[0].islower() and not gap.strip()):
+            return i
+    return position
 
 # Where a teaser's headline meets the story with its break lost, the seam shows: a lower-case
 # word runs into a capitalised one ("... маршрутівМешканка ...", "... de deurenVan der Meulen
