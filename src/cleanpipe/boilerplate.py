@@ -251,6 +251,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     consent_or_tails = [rule for rule in rules if rule.family == "consent" or rule.where == "tail"]
     starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
+    if (len(starts) > 1 and _ABBREVIATED_LABEL.match(paragraph[:starts[1]].strip())
+            and not paragraph[starts[1]:starts[2] if len(starts) > 2 else None].rstrip().endswith(PROSE_END)):
+        # "Fot. PAP/Wojciech Nowak Ciągniki ...": a credit's label opens the paragraph and its
+        # names run on into a caption, no sentence ends after it
+        del starts[1]
     if len(starts) == 1 and not anywhere:
         return paragraph
     ends = starts[1:] + [len(paragraph)]
@@ -649,6 +654,9 @@ _LABEL_COLON = re.compile(r":(?!\d)")  # not a running time's
 _ONE_WORD_LABEL_FAMILIES = frozenset({"share", "video", "credit"})  # "Drucken", "Video", "Foto"; not "Lesen (Sie ...)"
 
 
+_NAME_END = re.compile(r"([^\W\d_][^\W\d_\s]+\.)\s+(?=[^\W\d_])")  # a capitalised word and a full stop before a sentence
+
+
 def _cut_leading_label(paragraph: str, candidates, lexicon: Lexicon | None, index: int, removed: list[dict]) -> str:
     """Cut a chrome label glued onto a paragraph's start before a sentence of the story."""
     if lexicon is None or not paragraph.endswith(PROSE_END):
@@ -679,6 +687,9 @@ def _cut_leading_label(paragraph: str, candidates, lexicon: Lexicon | None, inde
         else:
             continue
         if rule_id is not None and (" " in opening or rule_family(rule_id) in _ONE_WORD_LABEL_FAMILIES):
+            name_end = _NAME_END.match(rest) if rule_family(rule_id) == "credit" else None
+            if name_end is not None:  # "Fot. Marek Zawadzki. Strażacy ...": the name's last word ends the credit
+                opening, rest = f"{opening} {name_end.group(1)}", rest[name_end.end():]
             removed.append({"rule": rule_id, "text": opening, "para": index})
             return rest
     return paragraph
