@@ -109,3 +109,13 @@ def test_a_run_is_split_into_min_batches_of_64_files_or_more():
     assert [len(b.paths) for b in split_batches(ten_thousand, dict.fromkeys(ten_thousand, 10), Config())][:2] == [1024, 1024]
     assert [len(b.paths) for b in split_batches(paths[:200], sizes, Config())] == [64, 64, 64, 8]  # never under 64 by this
     assert len(split_batches(paths, sizes, Config(min_batches=1))) == 3  # batch_files alone
+
+
+@pytest.mark.parametrize("name", ["ja-news.txt", "zh-news.txt"])
+def test_a_story_in_a_script_without_spaces_is_an_article_not_boilerplate_only(clean_file, name):
+    """Counting spaces saw one word in each Chinese or Japanese paragraph, and every such story
+    was rejected as boilerplate only ("no paragraph reads as a sentence of 8+ words")."""
+    articles, rejects, _ = clean_file(FIXTURES / "unspaced", name)
+    assert rejects == []
+    assert [a["source"] for a in articles] == [name]
+    assert articles[0]["text"].endswith("。")

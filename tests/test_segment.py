@@ -1,7 +1,7 @@
 import pytest
 
 from cleanpipe.document import Document
-from cleanpipe.segment import is_byline, sentence_starts, split_paragraphs
+from cleanpipe.segment import is_byline, sentence_starts, split_paragraphs, word_count
 
 
 def test_plain_text_scrape_gives_first_line_to_title():
@@ -56,3 +56,13 @@ def test_a_byline_is_recognised(line):
                                   "Von Anna Weber | anna.weber@example.de", "By", "Written by hand"])
 def test_a_sentence_or_a_contact_line_is_no_byline(line):
     assert not is_byline(line)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Police closed the coast road.", 5),
+    ("市は十五日、橋を通行止めにすると発表した。", 1 + 19 // 2),  # 19 kanji and kana; the marks not counted
+    ("民主党は 12日 発表した", 3 + 9 // 2),  # the digits are no characters of the script
+    ("Жители собрались у моста.", 4),
+])
+def test_word_count_takes_two_characters_of_a_script_without_spaces_as_a_word(text, words):
+    assert word_count(text) == words

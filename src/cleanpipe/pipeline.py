@@ -22,7 +22,7 @@ from cleanpipe.extract import extract_html
 from cleanpipe.language import set_language
 from cleanpipe.repair import repair_text
 from cleanpipe.rules import load_lexicon, load_rules
-from cleanpipe.segment import SENTENCE_ENDS, split_paragraphs
+from cleanpipe.segment import SENTENCE_ENDS, split_paragraphs, word_count
 from cleanpipe.sites import load_site_profiles
 from cleanpipe.stats import Stats
 
@@ -115,7 +115,7 @@ def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sent
     if min_sentence_words:
         prose = words = 0
         for paragraph in paragraphs:
-            count = paragraph.count(" ") + 1
+            count = word_count(paragraph)
             words += count
             if _is_sentence(paragraph, min_sentence_words):
                 prose += count
@@ -134,7 +134,7 @@ MIN_PROSE_SHARE = 2 / 3  # a short body's sentences are most of it; a wall's are
 
 def _is_sentence(paragraph: str, min_words: int) -> bool:
     """Enough words, ending like a sentence; or three times as many words, however it ends."""
-    words = paragraph.count(" ") + 1
+    words = word_count(paragraph)
     return words >= 3 * min_words or (words >= min_words and paragraph.rstrip().endswith(SENTENCE_ENDS))
 
 

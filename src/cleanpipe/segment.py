@@ -44,10 +44,27 @@ def _fold(line: str) -> str:
 SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"'’)]))(?:\s+(?=\S)|(?=[^\W\d_]|©))")
 QUOTES = frozenset('"„“”«»‚‘’')  # quotation marks: text holding one is someone's words
 PROSE_END = (".", "!", "?", "…", ".”", '."', ".’", "!”", "?”", ".»")  # how a sentence of prose ends
-SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "»", "“", "’", "'", ")")  # how any sentence may end, a quote's too
+SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "»", "“", "’", "'", ")",  # how any sentence may end, a quote's too
+                 "。", "！", "？", "」", "』")  # and in Chinese and Japanese
 # A label may end in a full stop when it is one word in capitals or an abbreviation:
 # "VIDÉO. Les flammes visibles ...", "Fot. Marek Zawadzki".
 DOTTED_LABEL = re.compile(r"(?:[^\W\d_a-z]{2,}|[^\W\d_]{2,4})\. ?")
+
+
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Burmese, Khmer):
+# counting spaces sees one word in a paragraph of them. Two of their characters count as a word
+# (a Chinese or Japanese word averages under two; a Thai one more, so its count errs high: a
+# check that wants enough words then keeps the text).
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CHARS_PER_UNSPACED_WORD = 2
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: space-separated ones, and two characters of a script without spaces as one."""
+    words = text.count(" ") + 1
+    if text.isascii():
+        return words
+    return words + len(_UNSPACED.findall(text)) // _CHARS_PER_UNSPACED_WORD
 
 
 def starts_sentence(text: str) -> bool:
