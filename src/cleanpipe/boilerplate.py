@@ -240,6 +240,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
+    if len(paragraph) <= _GLUE_MAX_CHARS and ("·" in paragraph or "|" in paragraph or "•" in paragraph):
+        row = _row_match(paragraph, rules)
+        if row is not None:  # "Join the conversation · 23 comments": a row of lines the rules take
+            removed.append({"rule": row.id, "text": paragraph, "para": index})
+            return ""
     anywhere = [rule for rule in rules if rule.where == "any"]
     if anywhere and (paragraph.count(" – ") + paragraph.count(" — ")) >= 2:
         paragraph = _cut_dashed_inserts(paragraph, anywhere, index, removed)
@@ -392,8 +397,23 @@ def _cut_run_on_opening(paragraph: str, anywhere: list[Rule], function_words: fr
     return rest
 
 
-def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
-    """The first rule that takes ``text`` whole, or its words without a player's sign and running time, if any."""
+# A row of chrome items between dots or bars ("Join the conversation · 23 comments", "Share ·
+# Print | Advertisement"): each item is a line of its own that a rule takes whole.
+_ROW_SEPARATOR = re.compile(r"\s+[·|•]\s+")
+
+
+def _row_match(text: str, rules: list[Rule]) -> Rule | None:
+    """The first item's rule when every item of a dotted or barred row is taken whole by a rule, else None."""
+    items = _ROW_SEPARATOR.split(text)
+    if len(items) < 2:
+        return None
+    matched = [_whole_match(item.strip(), rules, row=False) for item in items]
+    return matched[0] if all(matched) else None
+
+
+def _whole_match(text: str, rules: list[Rule], row: bool = True) -> Rule | None:
+    """The first rule that takes ``text`` whole, or its words without a player's sign and running
+    time, or (``row``) each item of a row of them (:func:`_row_match`), if any."""
     if len(text) > _GLUE_MAX_CHARS:
         return None
     framed = not text[:1].isalnum() or not text[-1:].isalpha()  # a sign, a running time, a dash
@@ -402,7 +422,7 @@ def _whole_match(text: str, rules: list[Rule]) -> Rule | None:
         for rule in rules:
             if (rule.max_chars is None or len(candidate) <= rule.max_chars) and rule.regex.fullmatch(candidate):
                 return rule
-    return None
+    return _row_match(text, rules) if row and ("·" in text or "|" in text or "•" in text) else None
 
 
 def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: list[dict],
