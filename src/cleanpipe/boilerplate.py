@@ -433,7 +433,8 @@ def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: 
         return sentence, False
     # a capitalised particle carries a name on ("Foto: Sanne De Wit Voorzitter ..."): no break before it
     breaks = [m.end() for m in itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS)
-              if sentence[m.end()].isupper() and sentence[m.end():].split(maxsplit=1)[0].casefold() not in NAME_PARTICLES]
+              if (sentence[m.end()].isupper() or (sentence[m.end()] in _OPENING_QUOTES and sentence[m.end() + 1:m.end() + 2].isupper()))
+              and sentence[m.end():].split(maxsplit=1)[0].casefold() not in NAME_PARTICLES]
     for position in reversed(breaks):
         opening = sentence[:position].strip()
         if opening.endswith(_GLUE_SENTENCE_END):
