@@ -285,6 +285,7 @@ LABELLED_SETS = {  # name -> folder holding raw/ and gold.jsonl
     "ninth tuning set (junk glued into paragraphs; tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset9",
     "tenth tuning set (credits, wire tags and teasers; tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset10",
     "eleventh tuning set (regional variants, held-out shape; tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset11",
+    "twelfth tuning set (junk glued into paragraphs, en and pl; tuned on)": Path(__file__).resolve().parent.parent / "tests" / "tuneset12",
     "held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout",
     "second held-out set (never read by rule writers)": Path(__file__).resolve().parent.parent / "tests" / "heldout2",
 }

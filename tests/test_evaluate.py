@@ -111,9 +111,9 @@ def test_a_malformed_gold_line_is_refused_with_its_line_number(tmp_path, line, m
         load_gold(path)
 
 
-@pytest.mark.parametrize("folder", [DEVSET, TESTS / "heldout", TESTS / "heldout2", *(TESTS / f"tuneset{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))],
+@pytest.mark.parametrize("folder", [DEVSET, TESTS / "heldout", TESTS / "heldout2", *(TESTS / f"tuneset{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12))],
                          ids=["devset", "heldout", "heldout2", "tuneset", "tuneset2", "tuneset3", "tuneset4", "tuneset5", "tuneset6",
-                              "tuneset7", "tuneset8", "tuneset9", "tuneset10", "tuneset11"])
+                              "tuneset7", "tuneset8", "tuneset9", "tuneset10", "tuneset11", "tuneset12"])
 def test_set_sources_build_the_committed_raw_files_and_gold(folder):
     spec = importlib.util.spec_from_file_location("devset_build", DEVSET / "build.py")
     build = importlib.util.module_from_spec(spec)
