@@ -130,10 +130,22 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     if not doc.from_html and doc.title:
         _drop_head_headlines(kept, head_window, doc.removed)
     _drop_repeated_blocks(kept, doc.removed)
+    kept = [(_trim_dangling_separator(paragraph) if paragraph is not paragraphs[index] else paragraph, index)
+            for paragraph, index in kept]
     doc.paragraphs = [paragraph for paragraph, _ in kept]
     doc.origins = [index for _, index in kept]
     doc.removed.sort(key=lambda removal: removal["para"])  # stable: document order
     return doc
+
+
+# A cut credit or label leaves the bar, dash or dot that set it off from the caption ("Rita
+# Quayle at the bus stop on Thornley Road | Credit: Wenbury Sentinel"): it went with it.
+_DANGLING_SEPARATOR = re.compile(r"\s+[|–—•·/-]$|^[|–—•·/-]\s+")
+
+
+def _trim_dangling_separator(paragraph: str) -> str:
+    """A cut paragraph without the separator its cut left at either end."""
+    return _DANGLING_SEPARATOR.sub("", paragraph) if paragraph else paragraph
 
 
 # A page title is often "Headline | Site" or "Section - Headline": these separate the parts.
