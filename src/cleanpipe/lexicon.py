@@ -294,7 +294,7 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
     reservados." after "© 2024" went) goes too.
     """
-    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH)) if "/" in paragraph[-_SIGN_OFF_REACH:] else None
+    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH)) if "/" in paragraph[-_SIGN_OFF_REACH:] or paragraph.endswith(")") else None
     if sign_off is not None and len(paragraph[:sign_off.start()].split()) >= _CREDIT_TAIL_MIN_WORDS:
         removed.append({"rule": WIRE_SIGN_OFF, "text": sign_off.group(1), "para": index})
         paragraph = paragraph[:sign_off.start()].rstrip()
@@ -742,7 +742,10 @@ def opens_statement(word: str, function_words: frozenset[str]) -> bool:
 # A wire desk signs a story off with its code and the editors' initials, slash-separated, after
 # the last sentence ("... contra a especulação. APN/LC/TC", "... weiter. dpa/lnw", "(PAP/mw)"); a story's
 # sentence never ends on such a code, and "24/7" or "and/or" is no agency's.
-_SIGN_OFF = re.compile(r"(?<=[.!?…»”\"])\s*(\((?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3}\)|(?<=\s)(?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3})$")
+# A local desk signs with the writer's initials alone, in brackets: "(jor)", "(mw)", "(HB)",
+# "(r.m.)", "(red.)"; an abbreviation in brackets after a sentence's end is no sentence's.
+_SIGN_OFF = re.compile(r"(?<=[.!?…»”\"])\s*(\((?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3}\)|(?<=\s)(?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3}"
+                       r"|\((?:[A-Z]{2,3}|[a-z]{2,4}\.?|(?:[a-z]\.){2,3})\))$")
 _SIGN_OFF_REACH = 30
 _CREDIT_DASH = re.compile(r"\s[–—-]\s(?=[^\W\d_]|[«„“\"])")
 _CREDIT_DASH_REACH = 60  # a credit's few words
