@@ -295,7 +295,8 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     reservados." after "© 2024" went) goes too.
     """
     sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH)) if "/" in paragraph[-_SIGN_OFF_REACH:] or paragraph.endswith(")") else None
-    if sign_off is not None and len(paragraph[:sign_off.start()].split()) >= _CREDIT_TAIL_MIN_WORDS:
+    if (sign_off is not None and len(paragraph[:sign_off.start()].split()) >= _CREDIT_TAIL_MIN_WORDS
+            and not lexicon.rules_of(sign_off.group(1).strip("()").casefold())):  # "(SDA)": the agency's own rule names it
         removed.append({"rule": WIRE_SIGN_OFF, "text": sign_off.group(1), "para": index})
         paragraph = paragraph[:sign_off.start()].rstrip()
     # One scan finds the chrome words; most paragraphs have none or one, and need no more.
