@@ -258,6 +258,8 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
             removed.append({"rule": row.id, "text": paragraph, "para": index})
             return ""
     anywhere = [rule for rule in rules if rule.where == "any"]
+    if anywhere and _RUN_ON_LABEL.search(paragraph):
+        paragraph = _cut_run_on_labels(paragraph, anywhere, index, removed)
     if anywhere and (paragraph.count(" – ") + paragraph.count(" — ")) >= 2:
         paragraph = _cut_dashed_inserts(paragraph, anywhere, index, removed)
     run_on = _cut_run_on_opening(paragraph, anywhere, function_words, index, removed) if anywhere else None
@@ -320,6 +322,23 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         if sentence:
             pieces.append(sentence)
     return " ".join(pieces) if cut else paragraph
+
+
+# A label the scrape ran in between two sentences with no space on either side ("... su
+# producción.PUBLICIDADLa mayoría ...", "... euro.AdvertentieDaarnaast ...", "...
+# producción.Publicidad«A mediodía ..."): one word after a sentence's end, up to where the next
+# sentence's capital or opening quote runs on.
+_RUN_ON_LABEL = re.compile(r"(?<=[.!?…])([^\W\d_]{4,}?)(?=[«„“\"][^\W\d_]|[^\W\d_a-z][^\W\d_A-Z])")
+
+
+def _cut_run_on_labels(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
+    """The paragraph without the labels a line rule takes whole, run in between two sentences with no space."""
+    for match in reversed(list(_RUN_ON_LABEL.finditer(paragraph))):
+        rule = _whole_match(match.group(1), rules, row=False)
+        if rule is not None:
+            removed.append({"rule": rule.id, "text": match.group(1), "para": index})
+            paragraph = paragraph[:match.start()] + " " + paragraph[match.end():]
+    return paragraph
 
 
 # A teaser's label and headline with the story's next sentence run on ("... como museo. Te puede
