@@ -5,8 +5,8 @@ import re
 from collections import Counter
 
 from cleanpipe.document import Document
-from cleanpipe.lexicon import (NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants, lexicon_rule, opens_statement,
-                               story_resumes)
+from cleanpipe.lexicon import (NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants, label_mark, lexicon_rule,
+                               opens_statement, story_resumes)
 from cleanpipe.rules import Lexicon, Rule, rule_family, rule_index
 from cleanpipe.segment import PROSE_END, QUOTES, is_byline, sentence_starts
 
@@ -354,7 +354,7 @@ _TEASER_RUN_ON_MAX_CHARS = 400  # a label, a headline and one sentence of the st
 def _cut_teaser_run_on(sentence: str, teasers: list[Rule], function_words: frozenset[str], index: int,
                        removed: list[dict]) -> str | None:
     """The story's sentence run onto a teaser that opens ``sentence``, once the teaser is cut; or None."""
-    if ":" not in sentence[:_GLUE_LABEL_REACH] or len(sentence) > _TEASER_RUN_ON_MAX_CHARS:
+    if label_mark(sentence) < 0 or len(sentence) > _TEASER_RUN_ON_MAX_CHARS:
         return None
     resumes = story_resumes(sentence, function_words, loose=False)
     if resumes is None or not QUOTES.isdisjoint(sentence[:resumes]):
@@ -959,7 +959,7 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
             # aussi : Nos conseils pour une rentrée sans stressLes kits seront distribués ...")
             resumes = (story_resumes(paragraph, function_words, loose=False)
                        if rule.family == "aggregator" and function_words is not None
-                       and ":" in paragraph[:_GLUE_LABEL_REACH] else None)
+                       and label_mark(paragraph) >= 0 else None)
             if resumes is not None and QUOTES.isdisjoint(paragraph[:resumes]):
                 removed.append({"rule": rule.id, "text": paragraph[:resumes].strip(), "para": index})
                 return paragraph[resumes:]

@@ -627,6 +627,18 @@ def _cut_glued_button(sentence: str, lexicon: Lexicon, index: int, removed: list
     return sentence, False
 
 
+# What ends a teaser's label: a colon, a bar or a link's arrow ("LEES OOK ► Gemeente moet ...",
+# "POLECAMY → Karetka jechała ...").
+_LABEL_MARK = re.compile(r":|[|→➔►»]|>>")
+_LABEL_MARK_REACH = 40
+
+
+def label_mark(text: str) -> int:
+    """Where the first colon, bar or arrow within a label's reach of ``text``'s start stands, else -1."""
+    mark = _LABEL_MARK.search(text, 0, _LABEL_MARK_REACH)
+    return mark.start() if mark is not None else -1
+
+
 def _head_words(text: str, matches: list, colon: int) -> int:
     """How many words a glued opening holds at least: a label and its headline's first word, or two."""
     if 0 < colon and len(_WORD_TOKEN.findall(text, 0, colon)) <= _LABEL_MAX_WORDS:  # a label's colon, not one later in a sentence
@@ -651,7 +663,7 @@ def story_resumes(teaser: str, function_words: frozenset[str], loose: bool = Tru
     if camel is not None:
         return camel
     matches = list(_WORD_TOKEN.finditer(teaser))
-    head = _head_words(teaser, matches, teaser.find(":"))
+    head = _head_words(teaser, matches, label_mark(teaser))
     statement = break_ = after_small_word = None
     for i in range(max(head, 1), len(matches) - _GLUED_HEAD_MIN_REST_WORDS + 1):
         word, before = matches[i].group(), matches[i - 1].group()
@@ -713,7 +725,7 @@ _SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[�
 def _run_on_junctions(teaser: str) -> tuple[int | None, int | None]:
     """The first seam where a lower-case word runs into a capitalised one, and the first before
     an opening quote, each only if six words holding a sentence's end follow it."""
-    colon = teaser.find(":")
+    colon = label_mark(teaser)
     camel = quote = None
     for seam in _SEAM.finditer(teaser, max(colon, 0)):
         at = seam.end()
