@@ -66,3 +66,10 @@ def test_a_sentence_or_a_contact_line_is_no_byline(line):
 ])
 def test_word_count_takes_two_characters_of_a_script_without_spaces_as_a_word(text, words):
     assert word_count(text) == words
+
+
+def test_abbreviations_can_be_merged_while_labels_are_not():
+    paragraph = "Fot. Anna Wrona Teren przy ul. Kolejowej. Dalej stoi kościół."
+    assert sentence_starts(paragraph, merge_labels=False) == [0, 5, 31, 42]
+    assert sentence_starts(paragraph, merge_labels=False, merge_abbreviations=True) == [0, 5, 42]
+    assert sentence_starts(paragraph) == [0, 42]

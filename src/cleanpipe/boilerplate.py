@@ -268,13 +268,16 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     teasers = [rule for rule in anywhere if rule.family == "aggregator"]
     tails = [rule for rule in rules if rule.where == "tail"]
     consent_or_tails = [rule for rule in rules if rule.family == "consent" or rule.where == "tail"]
-    starts = sorted(set(sentence_starts(paragraph, merge_labels=False))
+    starts = sorted(set(sentence_starts(paragraph, merge_labels=False, merge_abbreviations=True))
                     | {m.end() for m in _SIGN_AFTER_SENTENCE.finditer(paragraph)})
-    if (len(starts) > 1 and _ABBREVIATED_LABEL.match(paragraph[:starts[1]].strip())
-            and not paragraph[starts[1]:starts[2] if len(starts) > 2 else None].rstrip().endswith(PROSE_END)):
+    if len(starts) > 1 and _ABBREVIATED_LABEL.match(paragraph[:starts[1]].strip()):
         # "Fot. PAP/Wojciech Nowak Ciągniki ...": a credit's label opens the paragraph and its
-        # names run on into a caption, no sentence ends after it
-        del starts[1]
+        # names run on into a caption, no sentence ends after it (an abbreviation's full stop
+        # ends none: "... Plac budowy przy ul. Składowej")
+        following = starts[2] if len(starts) > 2 else None
+        if (not paragraph[starts[1]:following].rstrip().endswith(PROSE_END)
+                or (following is not None and following not in sentence_starts(paragraph))):
+            del starts[1]
     if len(starts) == 1 and not anywhere:
         return paragraph
     ends = starts[1:] + [len(paragraph)]

@@ -579,9 +579,20 @@ _BUTTON_REACH = 30  # characters from either end of a paragraph where a glued on
 _SHOUTED_LABEL = re.compile(r"(?:(?<=[^\W\d_] )|(?<=, ))([^\W\d_a-z]{4,})(?= [^\W\d_])")
 
 
+# A chrome word in capitals and brackets inside a sentence ("... could be seen [VIDEO] from the
+# interstate ...", "... (FOTOS) ..."): the brackets mark a link's label, of any family.
+_BRACKETED_LABEL = re.compile(r"(?<=[^\W\d_,] )([\[(]([^\W\d_a-z]{4,})[\])])(?= [^\W\d_])")
+
+
 def _cut_shouted_labels(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
-    """Cut share-family words in capitals standing between lower-case words of a sentence."""
+    """Cut share-family words in capitals standing between lower-case words of a sentence, and
+    chrome words of any family in capitals and brackets."""
     cut = False
+    for match in reversed(list(_BRACKETED_LABEL.finditer(sentence))):
+        rule_ids = lexicon.rules_of(match.group(2).casefold())
+        if match.group(2).isupper() and rule_ids:
+            removed.append({"rule": rule_ids[0], "text": match.group(1), "para": index})
+            sentence, cut = sentence[:match.start(1)].rstrip() + " " + sentence[match.end(1):].lstrip(), True
     for match in reversed(list(_SHOUTED_LABEL.finditer(sentence))):
         word = match.group(1)
         before, after = sentence[:match.start(1)].rstrip(), sentence[match.end(1):].lstrip()

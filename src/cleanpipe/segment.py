@@ -77,22 +77,25 @@ _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "no", "
                             "ks", "im", "др", "ст", "им", "г", "ул", "вул", "пр", "т.е", "т.д"})
 
 
-def sentence_starts(paragraph: str, merge_labels: bool = True) -> list[int]:
+def sentence_starts(paragraph: str, merge_labels: bool = True, merge_abbreviations: bool | None = None) -> list[int]:
     """Where each sentence of the paragraph starts (the first at 0).
 
     With ``merge_labels``, an abbreviation ("Dr.", "bzw.") ends no sentence and a label such
     as "Fot." or "VIDÉO." starts none after it; without, every full stop before a capital does.
+    ``merge_abbreviations`` (default: as ``merge_labels``) sets the abbreviations' part alone.
     """
+    merge_abbreviations = merge_labels if merge_abbreviations is None else merge_abbreviations
     starts = [0]
     for m in SENTENCE_BREAK.finditer(paragraph):
         if m.end() < len(paragraph) and starts_sentence(paragraph[m.end():]) and (
                 m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©"):
+            if merge_abbreviations:
+                before = paragraph[starts[-1]:m.start()].split()
+                if before and before[-1].rstrip(".").casefold() in _ABBREVIATIONS:
+                    continue  # "bzw. Copyright", "Dr. Weber": no sentence ends there
             if not merge_labels:
                 starts.append(m.end())
                 continue
-            before = paragraph[starts[-1]:m.start()].split()
-            if before and before[-1].rstrip(".").casefold() in _ABBREVIATIONS:
-                continue  # "bzw. Copyright", "Dr. Weber": no sentence ends there
             if not DOTTED_LABEL.fullmatch(paragraph[starts[-1]:m.end()].strip()):
                 starts.append(m.end())
     return starts
