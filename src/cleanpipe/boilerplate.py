@@ -354,13 +354,22 @@ def _cut_run_on_labels(paragraph: str, rules: list[Rule], index: int, removed: l
 _TEASER_RUN_ON_MAX_CHARS = 400  # a label, a headline and one sentence of the story
 
 
+def _unquoted_or_ends_quoted(teaser: str) -> bool:
+    """Whether a teaser holds no quotation, or one only, which ends it: the headline quotes someone
+    ("Olio, prezzi alle stelle. «Comprate dal produttore»"); reported speech goes on after its quote."""
+    if QUOTES.isdisjoint(teaser):
+        return True
+    text = teaser.rstrip()
+    return text.endswith(("»", "”")) and sum(text.count(mark) for mark in QUOTES) == 2
+
+
 def _cut_teaser_run_on(sentence: str, teasers: list[Rule], function_words: frozenset[str], index: int,
                        removed: list[dict]) -> str | None:
     """The story's sentence run onto a teaser that opens ``sentence``, once the teaser is cut; or None."""
     if label_mark(sentence) < 0 or len(sentence) > _TEASER_RUN_ON_MAX_CHARS:
         return None
     resumes = story_resumes(sentence, function_words, loose=False)
-    if resumes is None or not QUOTES.isdisjoint(sentence[:resumes]):
+    if resumes is None or not _unquoted_or_ends_quoted(sentence[:resumes]):
         return None
     teaser = sentence[:resumes].strip()
     rule = _whole_match(teaser, teasers)
@@ -963,7 +972,7 @@ def _apply(rule: Rule, paragraph: str, index: int, removed: list[dict],
             resumes = (story_resumes(paragraph, function_words, loose=False)
                        if rule.family == "aggregator" and function_words is not None
                        and label_mark(paragraph) >= 0 else None)
-            if resumes is not None and QUOTES.isdisjoint(paragraph[:resumes]):
+            if resumes is not None and _unquoted_or_ends_quoted(paragraph[:resumes]):
                 removed.append({"rule": rule.id, "text": paragraph[:resumes].strip(), "para": index})
                 return paragraph[resumes:]
             removed.append({"rule": rule.id, "text": paragraph, "para": index})

@@ -730,7 +730,10 @@ def _headline_goes_on(teaser: str, matches: list, position: int, function_words:
 # ..."), or an opening quote follows a word ("... autobusowym„Klienci ...", "... slecht „Zolang
 # ..."). Three lower-case letters before the capital: "iPhone", "YouTube", "McLaren" are no seam.
 _SENTENCE_STOP = re.compile(r"[.!?…](?!\d)")  # what runs on after a seam holds a sentence's end, which a headline has not
-_SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[„“«]\s?[^\W\d_])")
+_SEAM = re.compile(r"(?<=[^\W\d_]{3})(?=[^\W\d_][^\W\d_])|(?<=[^\W\d_])\s?(?=[„“«]\s?[^\W\d_])|(?<=[»”])(?=[^\W\d_][^\W\d_])")
+
+
+_OPENER = {"»": "«", "”": "“„"}
 
 
 def _run_on_junctions(teaser: str) -> tuple[int | None, int | None]:
@@ -743,8 +746,11 @@ def _run_on_junctions(teaser: str) -> tuple[int | None, int | None]:
         quoted = teaser[at] in "„“«"
         if (quote if quoted else camel) is not None:
             continue
-        if not quoted and not (teaser[at].isupper() and teaser[at + 1].islower()
-                               and teaser[seam.start() - 3:seam.start()].islower()):
+        closed = teaser[at - 1] in "»”"  # a quoted headline's end run into the story: "... «Mai visto così»I mezzi ..."
+        if closed and not (teaser[at].isupper() and teaser[at + 1].islower() and any(mark in teaser[:at - 1] for mark in _OPENER[teaser[at - 1]])):
+            continue
+        if not quoted and not closed and not (teaser[at].isupper() and teaser[at + 1].islower()
+                                              and teaser[seam.start() - 3:seam.start()].islower()):
             continue
         rest = teaser[at:]
         if len(_WORD_TOKEN.findall(rest)) >= _GLUED_HEAD_MIN_REST_WORDS and _SENTENCE_STOP.search(rest):
