@@ -331,16 +331,23 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
 # producción.PUBLICIDADLa mayoría ...", "... euro.AdvertentieDaarnaast ...", "...
 # producción.Publicidad«A mediodía ..."): one word after a sentence's end, up to where the next
 # sentence's capital or opening quote runs on.
-_RUN_ON_LABEL = re.compile(r"(?<=[.!?…])([^\W\d_]{4,}?)(?=[«„“\"][^\W\d_]|[^\W\d_a-z][^\W\d_A-Z])")
+_RUN_ON_LABEL = re.compile(r"(?<=[.!?…])([^\W\d_]{5,})")
 
 
 def _cut_run_on_labels(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
     """The paragraph without the labels a line rule takes whole, run in between two sentences with no space."""
     for match in reversed(list(_RUN_ON_LABEL.finditer(paragraph))):
-        rule = _whole_match(match.group(1), rules, row=False)
+        token, end = match.group(1), match.end()
+        if not (paragraph[end:end + 1] in ("«", "„", "“", '"') and paragraph[end + 1:end + 2].isalpha()):
+            # the label runs into the next sentence's capital: "PUBLICIDADLa", "РекламаПодрядчик"
+            seam = next((i for i in range(4, len(token) - 1) if token[i].isupper() and token[i + 1].islower()), None)
+            if seam is None:
+                continue
+            token, end = token[:seam], match.start() + seam
+        rule = _whole_match(token, rules, row=False)
         if rule is not None:
-            removed.append({"rule": rule.id, "text": match.group(1), "para": index})
-            paragraph = paragraph[:match.start()] + " " + paragraph[match.end():]
+            removed.append({"rule": rule.id, "text": token, "para": index})
+            paragraph = paragraph[:match.start()] + " " + paragraph[end:]
     return paragraph
 
 
