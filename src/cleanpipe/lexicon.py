@@ -287,6 +287,12 @@ def _names_only(text: str, lexicon: Lexicon) -> bool:
     return True
 
 
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends on a word's full stop or a closing quote, not on an initial ("... stars J. R. R.")."""
+    text = text.rstrip()
+    return text.endswith(("»", "”", '"')) or (text[-1:] in ".!?…" and text[-2:-1].islower())
+
+
 def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
     """Remove the paragraph, or the chrome glued into it, when the lexicon check takes it.
 
@@ -294,9 +300,12 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
     reservados." after "© 2024" went) goes too.
     """
-    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH)) if "/" in paragraph[-_SIGN_OFF_REACH:] or paragraph.endswith(")") else None
+    signed_off = ("/" in paragraph[-_SIGN_OFF_REACH:] or paragraph.endswith(")")
+                  or (paragraph.endswith(".") and paragraph[-2:-1].isupper()))  # most paragraphs: none, checked cheaply first
+    sign_off = _SIGN_OFF.search(paragraph, max(0, len(paragraph) - _SIGN_OFF_REACH)) if signed_off else None
     if (sign_off is not None and len(paragraph[:sign_off.start()].split()) >= _CREDIT_TAIL_MIN_WORDS
-            and not lexicon.rules_of(sign_off.group(1).strip("()").casefold())):  # "(SDA)": the agency's own rule names it
+            and not lexicon.rules_of(sign_off.group(1).strip("()").casefold())  # "(SDA)": the agency's own rule names it
+            and ("/" in sign_off.group(1) or _ends_sentence(paragraph[:sign_off.start()]))):
         removed.append({"rule": WIRE_SIGN_OFF, "text": sign_off.group(1), "para": index})
         paragraph = paragraph[:sign_off.start()].rstrip()
     # One scan finds the chrome words; most paragraphs have none or one, and need no more.
@@ -773,9 +782,11 @@ def opens_statement(word: str, function_words: frozenset[str]) -> bool:
 # the last sentence ("... contra a especulação. APN/LC/TC", "... weiter. dpa/lnw", "(PAP/mw)"); a story's
 # sentence never ends on such a code, and "24/7" or "and/or" is no agency's.
 # A local desk signs with the writer's initials alone, in brackets: "(jor)", "(mw)", "(HB)",
-# "(r.m.)", "(red.)"; an abbreviation in brackets after a sentence's end is no sentence's.
+# "(r.m.)", "(red.)"; or dotted, bracketed or not: "J.-P. D.", "A.C.S.", "(О. К.)". An
+# abbreviation after a sentence's end is no sentence's.
 _SIGN_OFF = re.compile(r"(?<=[.!?…»”\"])\s*(\((?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3}\)|(?<=\s)(?:[A-Z]{2,6}|[a-z]{2,4})(?:/[A-Za-z]{1,4}){1,3}"
-                       r"|\((?:[A-Z]{2,3}|[a-z]{2,4}\.?|(?:[a-z]\.){2,3})\))$")
+                       r"|\((?:[A-Z]{2,3}|[a-z]{2,4}\.?|(?:[a-z]\.){2,3})\)"
+                       r"|\(?(?<![^\s(])(?:[A-ZА-ЯЁІЇЄҐ]\.(?:-[A-ZА-ЯЁІЇЄҐ]\.)?\s?){2,3}(?<=\.)\)?)$")
 _SIGN_OFF_REACH = 30
 _CREDIT_DASH = re.compile(r"\s[–—-]\s(?=[^\W\d_]|[«„“\"])")
 _CREDIT_DASH_REACH = 60  # a credit's few words
