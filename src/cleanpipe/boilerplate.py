@@ -14,6 +14,7 @@ TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a t
 MACHINE_TEXT = "structure.machine-text"  # built in: the page's URL, an image URL or an ISO timestamp as a paragraph
 REPEATED_BLOCK = "structure.repeated-block"  # built in: a later verbatim copy of a run of prose paragraphs
 HEAD_HEADLINE = "structure.head-headline"  # built in: a headline-shaped line between a scrape's title and its story
+PLAYER_LABEL = "structure.player-label"  # built in: a player's sign and running time before the quotation its clip holds
 
 
 # A headline restated above the story with a kicker or a word changed ("Deutscher Handel mit
@@ -119,6 +120,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                                   lexicon.function_words if lexicon is not None else None)
         if remainder:
             remainder = _cut_leading_label(remainder, candidates, lexicon, index, doc.removed)
+        if remainder and lexicon is not None and _PLAYER_LABEL_BEFORE_QUOTE.match(remainder):
+            remainder = _cut_player_label(remainder, lexicon, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
@@ -140,7 +143,7 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
 
 # A cut credit or label leaves the bar, dash or dot that set it off from the caption ("Rita
 # Quayle at the bus stop on Thornley Road | Credit: Wenbury Sentinel"): it went with it.
-_DANGLING_SEPARATOR = re.compile(r"\s+[|–—•·/-]$|^[|–—•·/-]\s+")
+_DANGLING_SEPARATOR = re.compile(r"\s+[|–—•·/-]$|^[|•·/]\s+")  # a dash opening a paragraph may open someone's words
 
 
 def _trim_dangling_separator(paragraph: str) -> str:
@@ -726,6 +729,32 @@ _ONE_WORD_LABEL_FAMILIES = frozenset({"share", "video", "credit"})  # "Drucken",
 
 
 _NAME_END = re.compile(r"([^\W\d_][^\W\d_\s]+\.)\s+(?=[^\W\d_])")  # a capitalised word and a full stop before a sentence
+
+
+# A player's label opening the words its clip holds, set in quotes or after a dialogue dash
+# ("VIDEO | «Abbiamo molito ...», spiega ...", "🔊 Escuche aquí: «Tenemos ...»", "Posłuchaj: – Teraz
+# jest ciszej ...", "▶ 1:12 – Mamy rodziny ..."): the label is the player's, the quotation the story's.
+_PLAYER_LABEL_BEFORE_QUOTE = re.compile(
+    r"((?:[▶►🔊🎧📻]\s*)?(?:[^\W\d_]+(?: [^\W\d_]+)?\s*[:|]|\d{1,2}:\d{2}(?=\s[–—]))|[▶►]\s*\d{1,2}:\d{2})\s+(?=[„“«\"]\s?[^\W\d_]|[–—]\s[^\W\d_])")
+_PLAYER_LABEL_MIN_REST_WORDS = 6
+
+
+def _cut_player_label(paragraph: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
+    """Cut a player's label (a video word, or a sign and a running time) before a quotation that opens the paragraph."""
+    match = _PLAYER_LABEL_BEFORE_QUOTE.match(paragraph)
+    label, rest = match.group(1), paragraph[match.end():]
+    if len(rest.split()) < _PLAYER_LABEL_MIN_REST_WORDS:
+        return paragraph
+    video = [rule for word in _LABEL_WORD.findall(label)
+             for rule in (*lexicon.rules_of(word.casefold()), *lexicon.cta_verbs.get(word.casefold(), ()))
+             if rule_family(rule) == "video"]  # "VIDEO |", "Posłuchaj:", "Escuche aquí:"
+    if not video and not (_PLAYER_MARKS.search(label) and label.lstrip()[:1] in "▶►"):
+        return paragraph
+    removed.append({"rule": video[0] if video else PLAYER_LABEL, "text": label, "para": index})
+    return rest
+
+
+_LABEL_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _cut_leading_label(paragraph: str, candidates, lexicon: Lexicon | None, index: int, removed: list[dict]) -> str:
