@@ -330,11 +330,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     return " ".join(pieces) if cut else paragraph
 
 
-# A label the scrape ran in between two sentences with no space on either side ("... su
+# A label the scrape ran in between two sentences with no space after it ("... su
 # producción.PUBLICIDADLa mayoría ...", "... euro.AdvertentieDaarnaast ...", "...
 # producción.Publicidad«A mediodía ..."): one word after a sentence's end, up to where the next
 # sentence's capital or opening quote runs on.
-_RUN_ON_LABEL = re.compile(r"(?<=[.!?…])([^\W\d_]{5,})")
+_RUN_ON_LABEL = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…] )|^)([^\W\d_]{5,})")  # "...getragen. AnzeigeDie ...", "ReklamaBurmistrz ..."
 
 
 def _cut_run_on_labels(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
@@ -350,7 +350,7 @@ def _cut_run_on_labels(paragraph: str, rules: list[Rule], index: int, removed: l
         rule = _whole_match(token, rules, row=False)
         if rule is not None:
             removed.append({"rule": rule.id, "text": token, "para": index})
-            paragraph = paragraph[:match.start()] + " " + paragraph[end:]
+            paragraph = (paragraph[:match.start()].rstrip() + " " + paragraph[end:]).strip()
     return paragraph
 
 
