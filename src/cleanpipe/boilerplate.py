@@ -392,17 +392,24 @@ def _cut_teaser_run_on(sentence: str, teasers: list[Rule], function_words: froze
 # A teaser or a player's label set into a sentence between dashes where a link box stood ("... du
 # 25 avril – À lire aussi : Andelle, le budget communal 2024 adopté de justesse – et une réunion
 # ..."): the rule takes what the dashes frame whole, so it was no aside of the story's.
-_DASHED_INSERT = re.compile(r"\s[–—]\s([^–—]{8,160}?)\s[–—](?=\s)")
+_DASHED_INSERT = re.compile(r"\s[–—]\s([^–—]{5,160}?)\s[–—](?=\s)")  # "... Arbeit. – Anzeige – Die Kosten ..." too
+
+
+_ADVERT_LABEL_MAX_WORDS = 2  # "Anzeige", "Publicidad", "Paid content"
 
 
 def _cut_dashed_inserts(paragraph: str, rules: list[Rule], index: int, removed: list[dict]) -> str:
     """The paragraph without the teaser or player labels its dashes frame."""
     inserts = [rule for rule in rules if rule.family in ("aggregator", "video")]
-    for match in reversed(list(_DASHED_INSERT.finditer(paragraph))) if inserts else ():
+    adverts = [rule for rule in rules if rule.family == "share"]
+    for match in reversed(list(_DASHED_INSERT.finditer(paragraph))) if inserts or adverts else ():
         label, colon, headline = match.group(1).partition(":")
-        if not colon or len(label.split()) > _LEADING_LABEL_MAX_WORDS or not headline.strip()[:1].isupper():
+        if not colon:  # an advert's label alone: "... Arbeit. – Anzeige – Die Kosten ..."
+            rule = _whole_match(match.group(1), adverts) if len(label.split()) <= _ADVERT_LABEL_MAX_WORDS else None
+        elif len(label.split()) > _LEADING_LABEL_MAX_WORDS or not headline.strip()[:1].isupper():
             continue  # a label, its colon and a capitalised headline: "– Video: so sah es aus, sagte er –" is speech
-        rule = _whole_match(match.group(1), inserts)
+        else:
+            rule = _whole_match(match.group(1), inserts)
         if rule is not None:
             removed.append({"rule": rule.id, "text": match.group(0).strip(), "para": index})
             paragraph = paragraph[:match.start()] + " " + paragraph[match.end():].lstrip()

@@ -585,7 +585,7 @@ _FULL_STOP_END = (".", "…", ".”", '."', ".’", ".»")
 _BUTTON_REACH = 30  # characters from either end of a paragraph where a glued one- or two-word button can stand
 # "... bold this summer ADVERTISEMENT and have asked ...": a share-family word in capitals
 # between two lower-case words is an advert label the scrape ran into the sentence.
-_SHOUTED_LABEL = re.compile(r"(?:(?<=[^\W\d_] )|(?<=, ))([^\W\d_a-z]{4,})(?= [^\W\d_])")
+_SHOUTED_LABEL = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[,:] ))([^\W\d_a-z]{4,})(?= [^\W_]| [„“«\"])")
 
 
 # A chrome word in capitals and brackets inside a sentence ("... could be seen [VIDEO] from the
@@ -605,7 +605,10 @@ def _cut_shouted_labels(sentence: str, lexicon: Lexicon, index: int, removed: li
     for match in reversed(list(_SHOUTED_LABEL.finditer(sentence))):
         word = match.group(1)
         before, after = sentence[:match.start(1)].rstrip(), sentence[match.end(1):].lstrip()
-        if not (word.isupper() and (before[-1:].islower() or before[-1:] == ",") and after[:1].islower()):
+        # after a lower-case word, a comma or a colon; before one, a number or a quotation: "... warnte
+        # vor leeren Läden: ANZEIGE „Wer zwei Euro ...", "... jusqu'à PUBLICITÉ 1 500 euros"
+        if not (word.isupper() and (before[-1:].islower() or before[-1:] in ",:")
+                and (after[:1].islower() or after[:1].isdigit() or after[:1] in "„“«\"")):
             continue
         rule_ids = [r for r in lexicon.rules_of(word.casefold()) if rule_family(r) == "share"]
         if rule_ids:
