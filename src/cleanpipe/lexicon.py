@@ -287,6 +287,22 @@ def _names_only(text: str, lexicon: Lexicon) -> bool:
     return True
 
 
+def _cut_promo_run_on(sentence: str, lexicon: Lexicon, index: int, removed: list[dict]) -> tuple[str, bool]:
+    """Cut a promo that opens a sentence inside a paragraph, unpunctuated, with the story's next
+    sentence run on ("... since January. Get the Tidewell Today app for breaking news alerts
+    Anglers are asked ..."): the story resumes as after a teaser (:func:`story_resumes`), and
+    what comes before must be a call to action (:func:`_call_to_action`)."""
+    resumes = story_resumes(sentence, lexicon.function_words, loose=False)
+    if resumes is None:
+        return sentence, False
+    promo = sentence[:resumes].strip()
+    rule_id = _call_to_action(promo, lexicon) if not promo.endswith(_FULL_STOP_END) else None
+    if rule_id is None:
+        return sentence, False
+    removed.append({"rule": rule_id, "text": promo, "para": index})
+    return sentence[resumes:], True
+
+
 def _ends_sentence(text: str) -> bool:
     """Whether ``text`` ends on a word's full stop or a closing quote, not on an initial ("... stars J. R. R.")."""
     text = text.rstrip()
@@ -382,6 +398,9 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
                 removed.append({"rule": rule_id, "text": sentence, "para": index})
                 cut = True
                 continue
+            if start > 0 and lexicon.consent_cta_openings.match(sentence):
+                sentence, promo_cut = _cut_promo_run_on(sentence, lexicon, index, removed)
+                cut = cut or promo_cut
         opening = _WORD_TOKEN.search(paragraph, start)
         if opening is not None and first < last and positions[first] == opening.start():
             if start and not paragraph[start - 1].isspace():
