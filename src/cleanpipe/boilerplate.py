@@ -210,6 +210,7 @@ def _sweep_tail(kept: list[tuple[str, int]], count: int, tail_window: int, candi
 
 
 _WORD_BREAK = re.compile(r"\s+(?=\S)")
+_NO_SIGN = frozenset('"„“”«»‚‘’\'([{¿¡')  # a quotation's or a bracket's opening, no player's or counter's sign
 # A time alone before a sentence opens a live blog's entry ("14:32 Police have closed ...", "17:02
 # Uhr: Der Pegel ..."); a player's running time comes with its label or sign ("▶ 1:45", "Watch 0:48").
 _CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.][0-5]\d")
@@ -259,6 +260,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
         row = _row_match(paragraph, rules)
         if row is not None:  # "Join the conversation · 23 comments": a row of lines the rules take
             removed.append({"rule": row.id, "text": paragraph, "para": index})
+            return ""
+    if len(paragraph) <= _GLUE_MAX_CHARS and not paragraph[:1].isalnum() and paragraph[:1] not in _NO_SIGN:
+        framed = _whole_match(paragraph, rules)
+        if framed is not None:  # "💬 5 komentarzy", "📲 Share on WhatsApp": a line the rules take, behind a sign
+            removed.append({"rule": framed.id, "text": paragraph, "para": index})
             return ""
     anywhere = [rule for rule in rules if rule.where == "any"]
     if anywhere and _RUN_ON_LABEL.search(paragraph):
@@ -492,16 +498,20 @@ def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: 
     if not anywhere:
         return sentence, False
     # a capitalised particle carries a name on ("Foto: Sanne De Wit Voorzitter ..."): no break before it
-    breaks = [m.end() for m in itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS)
+    # behind a sign, a counter's or a button's words are more ("💬 5 komentarzy Dziedzic ...", "📲 Share on WhatsApp Crew ...")
+    signed = not sentence[:1].isalnum() and sentence[:1] not in _NO_SIGN
+    breaks = [(m.end(), number >= _GLUE_OPENING_MAX_WORDS)
+              for number, m in enumerate(itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS + 2 * signed))
               if (sentence[m.end()].isupper() or (sentence[m.end()] in _OPENING_QUOTES and sentence[m.end() + 1:m.end() + 2].isupper()))
               and sentence[m.end():].split(maxsplit=1)[0].casefold() not in NAME_PARTICLES]
-    for position in reversed(breaks):
+    counters = [rule for rule in anywhere if rule.family == "share"]  # a title behind a player's sign goes on: "▶ Watch The Mayor Speak ..."
+    for position, longer in reversed(breaks):
         opening = sentence[:position].strip()
         if opening.endswith(_GLUE_SENTENCE_END):
             continue  # "Facebook, Twitter, TikTok: who is liable?" is a heading, not a share bar
         if _CLOCK_TIME.fullmatch(opening):
             continue  # "14:32 Police have closed the bridge": a live blog's time, no player's running time
-        rule = _whole_match(opening, anywhere)
+        rule = _whole_match(opening, counters if longer else anywhere)
         if rule is not None:
             if rule.family == "credit" and _credit_goes_on(sentence[position:], function_words):
                 # "Picture: Evening Post / Priya Chandran Plot holders ...": the credit's names go on
