@@ -120,8 +120,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
                                   lexicon.function_words if lexicon is not None else None)
         if remainder:
             remainder = _cut_leading_label(remainder, candidates, lexicon, index, doc.removed)
-        if remainder and lexicon is not None and _PLAYER_LABEL_BEFORE_QUOTE.match(remainder):
-            remainder = _cut_player_label(remainder, lexicon, index, doc.removed)
+        if remainder and lexicon is not None and (player := _PLAYER_LABEL_BEFORE_QUOTE.match(remainder)):
+            remainder = _cut_player_label(remainder, player, lexicon, index, doc.removed)
         if remainder:
             kept.append((remainder, index))
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
@@ -256,15 +256,11 @@ def cut_glued(paragraph: str, rules: list[Rule], index: int, removed: list[dict]
     Returns:
         The paragraph without the glued junk (the same object when nothing was cut).
     """
-    if len(paragraph) <= _GLUE_MAX_CHARS and ("·" in paragraph or "|" in paragraph or "•" in paragraph):
-        row = _row_match(paragraph, rules)
-        if row is not None:  # "Join the conversation · 23 comments": a row of lines the rules take
-            removed.append({"rule": row.id, "text": paragraph, "para": index})
-            return ""
-    if len(paragraph) <= _GLUE_MAX_CHARS and not paragraph[:1].isalnum() and paragraph[:1] not in _NO_SIGN:
-        framed = _whole_match(paragraph, rules)
-        if framed is not None:  # "💬 5 komentarzy", "📲 Share on WhatsApp": a line the rules take, behind a sign
-            removed.append({"rule": framed.id, "text": paragraph, "para": index})
+    if len(paragraph) <= _GLUE_MAX_CHARS and (_opens_on_sign(paragraph) or _has_row_separator(paragraph)):
+        # a line the rules take behind a sign ("💬 5 komentarzy"), or a row of them ("Join the conversation · 23 comments")
+        line = _whole_match(paragraph, rules)
+        if line is not None:
+            removed.append({"rule": line.id, "text": paragraph, "para": index})
             return ""
     anywhere = [rule for rule in rules if rule.where == "any"]
     if anywhere and _RUN_ON_LABEL.search(paragraph):
@@ -488,7 +484,17 @@ def _whole_match(text: str, rules: list[Rule], row: bool = True) -> Rule | None:
         for rule in rules:
             if (rule.max_chars is None or len(candidate) <= rule.max_chars) and rule.regex.fullmatch(candidate):
                 return rule
-    return _row_match(text, rules) if row and ("·" in text or "|" in text or "•" in text) else None
+    return _row_match(text, rules) if row and _has_row_separator(text) else None
+
+
+def _has_row_separator(text: str) -> bool:
+    """Whether ``text`` holds a dot, a bar or a bullet that may separate a row's items."""
+    return "·" in text or "|" in text or "•" in text
+
+
+def _opens_on_sign(text: str) -> bool:
+    """Whether ``text`` opens on a player's, counter's or button's sign, not a letter, digit, quote or bracket."""
+    return not text[:1].isalnum() and text[:1] not in _NO_SIGN
 
 
 def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: list[dict],
@@ -499,9 +505,9 @@ def _cut_glued_prefix(sentence: str, anywhere: list[Rule], index: int, removed: 
         return sentence, False
     # a capitalised particle carries a name on ("Foto: Sanne De Wit Voorzitter ..."): no break before it
     # behind a sign, a counter's or a button's words are more ("💬 5 komentarzy Dziedzic ...", "📲 Share on WhatsApp Crew ...")
-    signed = not sentence[:1].isalnum() and sentence[:1] not in _NO_SIGN
+    more = 2 if _opens_on_sign(sentence) else 0
     breaks = [(m.end(), number >= _GLUE_OPENING_MAX_WORDS)
-              for number, m in enumerate(itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS + 2 * signed))
+              for number, m in enumerate(itertools.islice(_WORD_BREAK.finditer(sentence), _GLUE_OPENING_MAX_WORDS + more))
               if (sentence[m.end()].isupper() or (sentence[m.end()] in _OPENING_QUOTES and sentence[m.end() + 1:m.end() + 2].isupper()))
               and sentence[m.end():].split(maxsplit=1)[0].casefold() not in NAME_PARTICLES]
     counters = [rule for rule in anywhere if rule.family == "share"]  # a title behind a player's sign goes on: "▶ Watch The Mayor Speak ..."
@@ -756,9 +762,9 @@ _PLAYER_LABEL_BEFORE_QUOTE = re.compile(
 _PLAYER_LABEL_MIN_REST_WORDS = 6
 
 
-def _cut_player_label(paragraph: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
-    """Cut a player's label (a video word, or a sign and a running time) before a quotation that opens the paragraph."""
-    match = _PLAYER_LABEL_BEFORE_QUOTE.match(paragraph)
+def _cut_player_label(paragraph: str, match: re.Match, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
+    """Cut a player's label (a video word, or a sign and a running time; ``match`` of
+    :data:`_PLAYER_LABEL_BEFORE_QUOTE`) before a quotation that opens the paragraph."""
     label, rest = match.group(1), paragraph[match.end():]
     if len(rest.split()) < _PLAYER_LABEL_MIN_REST_WORDS:
         return paragraph
