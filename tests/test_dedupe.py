@@ -29,6 +29,38 @@ def test_signature_is_deterministic_and_compact():
     assert sig(STORY).dtype == np.uint32 and sig(STORY).shape == (128,)
 
 
+def test_signature_is_datasketchs_affine32_minhash_of_the_shingle_hashes():
+    # the arithmetic is done on numpy arrays here; it must stay datasketch's, so signatures
+    # stored by earlier runs stay comparable
+    from datasketch import MinHash
+
+    from cleanpipe.dedupe import _affine32_minhash, _permutations
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 17, 800):
+        hashes = np.unique(rng.integers(0, 2**32, size=size, dtype=np.uint64))
+        reference = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=lambda value: value)
+        reference.update_batch(hashes.tolist())
+        assert np.array_equal(_affine32_minhash(hashes.astype(np.uint32), *_permutations(128)), reference.hashvalues)
+
+
+def test_permutations_and_default_bands_are_datasketchs():
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    from cleanpipe.config import Config
+    from cleanpipe.dedupe import _KNOWN_BANDS, _band_params, _permutations
+
+    for num_perm in (64, 128, 256):
+        assert np.array_equal(_permutations(num_perm), MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations)
+    for (threshold, num_perm, *weights), bands in _KNOWN_BANDS.items():
+        assert _optimal_param(threshold, num_perm, *weights) == bands
+    config = Config()
+    banded_at = max(0.1, config.dedupe_threshold - 0.2)
+    assert _band_params(banded_at, config.minhash_perm, (0.2, 0.8)) == _optimal_param(banded_at, config.minhash_perm, 0.2, 0.8)
+    assert _band_params(0.5, 128, (0.2, 0.8)) == _optimal_param(0.5, 128, 0.2, 0.8)  # not in the table: asked of datasketch
+
+
 def test_exact_near_and_distinct():
     index = DuplicateIndex(0.8, 128)
     index.add("a", exact_key(STORY), sig(STORY))
@@ -90,18 +122,26 @@ def test_fingerprint_equals_its_parts():
     assert key == exact_key(STORY) and np.array_equal(signature_, sig(STORY))
 
 
-def test_importing_the_library_does_not_load_datasketch():
-    """datasketch loads scipy (~50 MB): only a process that fingerprints pays for it."""
+def test_the_default_settings_never_load_datasketch():
+    """datasketch loads scipy (~50 MB, ~0.75 s of CPU): importing the library, fingerprinting and
+    indexing with the default settings do without it; other settings ask it for their LSH bands."""
     code = (
         "import sys, pkgutil, importlib, cleanpipe\n"
         "for m in pkgutil.iter_modules(cleanpipe.__path__): importlib.import_module('cleanpipe.' + m.name)\n"
         "print(sorted({n.split('.')[0] for n in sys.modules} & {'datasketch', 'scipy'}))\n"
-        "from cleanpipe.dedupe import fingerprint\n"
-        "fingerprint('one two three four five six', 16, 5)\n"
+        "from cleanpipe.config import Config\n"
+        "from cleanpipe.dedupe import DuplicateIndex, fingerprint\n"
+        "c = Config()\n"
+        "key, sig = fingerprint('one two three four five six', c.minhash_perm, c.shingle_words)\n"
+        "index = DuplicateIndex(c.dedupe_threshold, c.minhash_perm)\n"
+        "index.add('a', key, sig)\n"
+        "assert index.find('k', sig).of == 'a'\n"
+        "print('datasketch' in sys.modules)\n"
+        "DuplicateIndex(0.7, c.minhash_perm)\n"
         "print('datasketch' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["[]", "True"]
+    assert result.stdout.split() == ["[]", "False", "True"]
 
 
 def test_the_index_proposes_what_datasketchs_lsh_proposes():

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-# datasketch is imported where it is used: importing it loads scipy (~50 MB, 0.3 s), which
-# only processes that fingerprint or index articles need, not every `import cleanpipe`.
+# datasketch defines the MinHash (affine32 scheme) and the LSH bands used here, but importing
+# it loads scipy (~0.75 s of CPU at start-up): a run with the default settings needs neither,
+# as the permutations are drawn and the default bands looked up the way datasketch does
+# (tests/test_dedupe.py checks both against it), so it is imported only for other settings.
 
 _WORD = re.compile(r"\w+")
 _SEED = 1  # fixed, as is the scheme: signatures stored by earlier runs must stay comparable
@@ -20,28 +22,29 @@ _MASK32 = np.uint64(0xFFFFFFFF)  # affine32 MinHash takes 32-bit input hashes
 
 
 @functools.lru_cache(maxsize=4)
-def _permutations(num_perm: int):
-    """MinHash permutation parameters, drawn once per size (drawing them costs ~4 ms)."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
-
-
-def _minhash(num_perm: int, hashvalues=None):
-    """A MinHash sharing the cached permutations, optionally around stored hash values.
-
-    Its inputs are shingle hashes already (see :func:`signature`), so its hash function is
-    the identity.
-    """
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME, hashvalues=hashvalues,
-                   permutations=_permutations(num_perm), hashfunc=_identity)
+def _permutations(num_perm: int) -> np.ndarray:
+    """datasketch's affine32 permutation parameters (a, b) for ``_SEED``: an odd ``a`` and any
+    ``b`` per permutation, drawn from numpy's RandomState in datasketch's order."""
+    generator = np.random.RandomState(_SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
-def _identity(value: int) -> int:
-    """A shingle hash is its own hash."""
-    return value
+# datasketch's choice of (bands, rows) for an LSH threshold, permutations and (false positive,
+# false negative) weights, for the default settings (config's dedupe_threshold 0.8 banded at
+# 0.6, minhash_perm 128): finding it imports scipy and integrates.
+_KNOWN_BANDS = {(0.6, 128, 0.2, 0.8): (23, 5)}
+
+
+def _band_params(threshold: float, num_perm: int, weights: tuple[float, float]) -> tuple[int, int]:
+    """(bands, rows) of datasketch's MinHashLSH for these settings."""
+    known = _KNOWN_BANDS.get((round(threshold, 6), num_perm, *weights))
+    if known is not None:
+        return known
+    from datasketch.lsh import _optimal_param
+
+    return _optimal_param(threshold, num_perm, *weights)
 
 
 @dataclass(frozen=True)
@@ -69,17 +72,34 @@ def signature(text: str, num_perm: int, shingle_words: int, tokens: list[str] | 
     Shingles are hashed without building their strings: each word gets a CRC-32, and a
     shingle's hash is a polynomial over its words' hashes, computed for all shingles at
     once with numpy (joining and SHA-1-hashing ~800 shingle strings per article cost
-    ~1.5 ms; this costs ~0.4 ms).
+    ~1.5 ms; this costs ~0.4 ms). The MinHash is datasketch's affine32 one, its arithmetic
+    done here on the array of shingle hashes (:func:`_affine32_minhash`): its
+    ``update_batch`` takes a Python list and makes another of them.
     """
     tokens = (words(text) if tokens is None else tokens) or [""]
-    word_hashes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+    # map() of C functions: no Python frame per word (a generator's cost ~0.3 us a word)
+    word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens))
     count = max(1, len(tokens) - shingle_words + 1)
     shingles = np.zeros(count, dtype=np.uint64)
     for offset in range(min(shingle_words, len(tokens))):
         shingles = (shingles * _SHINGLE_BASE + word_hashes[offset : offset + count]) & _MASK32
-    minhash = _minhash(num_perm)
-    minhash.update_batch(np.unique(shingles).tolist())
-    return minhash.hashvalues.astype(np.uint32)
+    return _affine32_minhash(np.unique(shingles).astype(np.uint32), *_permutations(num_perm))
+
+
+# MurmurHash3's 32-bit finaliser (shifts, multipliers): datasketch's affine32 scheme mixes each
+# input hash with it before its affine permutations.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _affine32_minhash(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The affine32 MinHash of 32-bit input hashes: min over inputs of ``a * fmix32(h) + b`` mod 2**32."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    mixed = hashes ^ (hashes >> s1)
+    mixed = mixed * m1
+    mixed = mixed ^ (mixed >> s2)
+    mixed = mixed * m2
+    mixed = (mixed ^ (mixed >> s3)).reshape(-1, 1)
+    return (mixed * a + b).min(axis=0)
 
 
 def fingerprint(text: str, num_perm: int, shingle_words: int) -> tuple[str, np.ndarray]:
@@ -110,11 +130,9 @@ class DuplicateIndex:
     """
 
     def __init__(self, threshold: float, num_perm: int):
-        from datasketch.lsh import _optimal_param
-
         self.threshold = threshold
         self.num_perm = num_perm
-        self._bands, self._rows = _optimal_param(max(0.1, threshold - 0.2), num_perm, 0.2, 0.8)
+        self._bands, self._rows = _band_params(max(0.1, threshold - 0.2), num_perm, (0.2, 0.8))
         if self._bands > 2**_BAND_BITS:
             raise ValueError(f"{num_perm} permutations make {self._bands} bands; at most {2**_BAND_BITS} fit a key")
         self._exact: dict[str, str] = {}

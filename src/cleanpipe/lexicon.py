@@ -9,6 +9,7 @@ the regex rules; :func:`lexicon_rule` decides for one text.
 """
 
 import bisect
+import itertools
 import re
 from collections import Counter
 
@@ -423,6 +424,16 @@ _CREDIT_TAIL_REACH = 80  # characters from the end where a credit run onto a cap
 _LABEL_WORD_MAX_CHARS = 12  # "Credit:", "Pic:", "Bildquelle:": one short capitalised word before a colon
 
 
+def _is_caption(before: str) -> bool:
+    """Whether the text before a credit is a caption: words of prose, no sentence end (after one:
+    the rules' and the sentence check's). A run of names or title-case words is no caption: "June
+    10 -- MIDFLORIDA Credit Union Amphitheatre", "15 Amazing Images of Stars"."""
+    if before.endswith(PROSE_END):
+        return False
+    lower = (match for match in _WORD_TOKEN.finditer(before) if match.group().islower())
+    return next(itertools.islice(lower, _CAPTION_MIN_LOWER - 1, None), None) is not None  # stops at the second
+
+
 def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexicon) -> tuple[int, str] | None:
     """Where a photo credit run onto the end of a caption starts, and its rule, if there is one.
 
@@ -434,18 +445,16 @@ def _credit_tail(paragraph: str, chrome: list[tuple[int, bool]], lexicon: Lexico
     for start in sorted({start for start, _ in chrome} | set(signs), reverse=True):
         if start < len(paragraph) - _CREDIT_TAIL_REACH:
             break
-        if not paragraph[start - 1 : start].isspace() or len(paragraph[:start].split()) < _CREDIT_TAIL_MIN_WORDS:
+        if (not paragraph[start - 1 : start].isspace()
+                or len(paragraph[:start].split(None, _CREDIT_TAIL_MIN_WORDS)) < _CREDIT_TAIL_MIN_WORDS):
             continue
-        # A caption before it: words of prose, no sentence end (after one: the rules' and the sentence
-        # check's). A run of names or title-case words is no caption: "June 10 -- MIDFLORIDA Credit
-        # Union Amphitheatre", "15 Amazing Images of Stars".
         before = paragraph[:start].rstrip()
-        caption = not before.endswith(PROSE_END) and sum(word.islower() for word in _WORD_TOKEN.findall(before)) >= _CAPTION_MIN_LOWER
         if start in signs:
-            if caption and _names_only(paragraph[start + 1:], lexicon) and _WORD_TOKEN.search(paragraph, start):
+            if _is_caption(before) and _names_only(paragraph[start + 1:], lexicon) and _WORD_TOKEN.search(paragraph, start):
                 return start, CAPTION_COPYRIGHT
             continue
-        rule_id = _labelled_teaser(paragraph[start:], lexicon) or (caption and _unlabelled_credit(paragraph[start:], lexicon)) or None
+        rule_id = (_labelled_teaser(paragraph[start:], lexicon)
+                   or (_is_caption(before) and _unlabelled_credit(paragraph[start:], lexicon)) or None)
         if rule_id is not None and rule_family(rule_id) == "credit":
             # "Credit foto: Cronache Flash": a label word just before joins the credit
             before = paragraph[:start].rstrip()

@@ -32,7 +32,7 @@ from cleanpipe.segment import SENTENCE_ENDS, is_byline
 
 SOURCE_REPEAT = "structure.source-repeat"
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -56,7 +56,7 @@ def source_group(source: str, url: str | None) -> str:
 
 def normalise(paragraph: str) -> str:
     """A paragraph as repeats compare it: casefolded, punctuation dropped, digit runs as ``0``."""
-    return " ".join(_NOT_WORD.sub(" ", _DIGITS.sub("0", paragraph.casefold())).split())
+    return _DIGITS.sub("0", " ".join(_WORD.findall(paragraph.casefold())))  # digit runs never cross a space
 
 
 # A labelled line ("More from the Weather Desk: Why fog is thicker near rivers", "Earlier in

@@ -87,10 +87,11 @@ def sentence_starts(paragraph: str, merge_labels: bool = True, merge_abbreviatio
     merge_abbreviations = merge_labels if merge_abbreviations is None else merge_abbreviations
     starts = [0]
     for m in SENTENCE_BREAK.finditer(paragraph):
-        if m.end() < len(paragraph) and starts_sentence(paragraph[m.end():]) and (
+        # one character, not the rest of the paragraph: that copy cost more than the check
+        if m.end() < len(paragraph) and starts_sentence(paragraph[m.end()]) and (
                 m.start() < m.end() or paragraph[m.end()].isupper() or paragraph[m.end()] == "©"):
             if merge_abbreviations:
-                before = paragraph[starts[-1]:m.start()].split()
+                before = paragraph[starts[-1]:m.start()].rsplit(None, 1)  # the last word, found from the end
                 if before and before[-1].rstrip(".").casefold() in _ABBREVIATIONS:
                     continue  # "bzw. Copyright", "Dr. Weber": no sentence ends there
             if not merge_labels:
