@@ -55,6 +55,17 @@ def test_malformed_packs_fail_with_the_file_named(tmp_path, body, message):
         load_rules(("xx",), (str(tmp_path),))
 
 
+def test_every_builtin_pattern_compiles_on_first_use():
+    # the built-in packs' patterns are compiled when a gate first opens, not at load: this is
+    # where a bad one is caught
+    from cleanpipe.config import Config
+
+    rules = load_rules(Config().languages)
+    assert rules and all(rule._regex is None or rule._regex.pattern == rule.pattern for rule in rules)
+    for rule in rules:
+        assert rule.regex.pattern == rule.pattern and rule.regex is rule.regex
+
+
 def test_unknown_language_has_no_pack():
     with pytest.raises(ConfigError, match="no rule pack for language 'zz'"):
         load_rules(("zz",))
