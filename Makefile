@@ -52,8 +52,9 @@ BENCH_QUALITY_FLAGS ?=  # --sweep: also measure each trafilatura option (several
 
 # The whole-process rows (bench/whole_process.py) time `cleanpipe run` itself, start-up included;
 # BENCH_ARGS=--whole-only runs them alone.
-bench: install  ## Throughput vs a naive baseline, 1 and 2 workers, memory at 10x scale, Prefect runners, whole `cleanpipe run` (~1 h)
+bench: install  ## Throughput vs a naive baseline, 1 and 2 workers, memory at 10x scale, Prefect runners, whole `cleanpipe run`, cost vs issue 11's start (~1 h)
 	BENCH_DATA=$(BENCH_DATA) $(BIN)/python bench/throughput.py --prefect $(BENCH_ARGS)
+	$(BIN)/python bench/cost_vs_base.py --runs 3
 
 bench-quality: install-bench  ## Extraction quality vs plain trafilatura on the public benchmarks, F1 and ROUGE-LSum (minutes; not in `make test`)
 	$(BIN)/python bench/quality.py --data $(BENCH_DATA) $(BENCH_QUALITY_FLAGS)
