@@ -43,7 +43,6 @@ import orjson
 from cleanpipe import reasons
 from cleanpipe.config import Config
 from cleanpipe.dedupe import DuplicateIndex, fingerprint
-from cleanpipe.document import document_id
 from cleanpipe.errors import AbortRun, RetryIO
 from cleanpipe.lexicon import has_consent_word
 from cleanpipe.pipeline import Batch, body_problem, build_stages, iter_articles, lexicon_for, rules_for, split_batches
