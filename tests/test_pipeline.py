@@ -119,3 +119,19 @@ def test_a_story_in_a_script_without_spaces_is_an_article_not_boilerplate_only(c
     assert rejects == []
     assert [a["source"] for a in articles] == [name]
     assert articles[0]["text"].endswith("。")
+
+
+@pytest.mark.parametrize("name, language", [("zh-brief.txt", "zh-cn"), ("ja-brief.txt", "ja")])
+def test_a_three_sentence_chinese_or_japanese_brief_is_long_enough(clean_file, name, language):
+    """80 characters of Chinese or Japanese say what 240 letters do: min_chars counts each three times."""
+    articles, rejects, _ = clean_file(FIXTURES / "unspaced", name)
+    assert rejects == [] and [(a["source"], a["language"]) for a in articles] == [(name, language)]
+    assert len(articles[0]["text"]) < Config().min_chars
+
+
+def test_a_single_chinese_line_is_still_too_short():
+    config = Config()
+    line = ["市政府十五日宣布老桥下月起封闭维修。"]  # 17 characters and a full stop: 52 weighted
+    problem = body_problem(line, False, config.min_chars, config.min_sentence_words, config.min_prose_words)
+    assert problem == (reasons.TOO_SHORT, f"18 characters (52 counting a Chinese or Japanese character as 3)"
+                                          f" after cleaning < {config.min_chars}")

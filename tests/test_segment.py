@@ -73,3 +73,10 @@ def test_abbreviations_can_be_merged_while_labels_are_not():
     assert sentence_starts(paragraph, merge_labels=False) == [0, 5, 31, 42]
     assert sentence_starts(paragraph, merge_labels=False, merge_abbreviations=True) == [0, 5, 42]
     assert sentence_starts(paragraph) == [0, 42]
+
+
+def test_weighted_length_counts_a_chinese_or_japanese_character_three_times():
+    from cleanpipe.segment import weighted_length
+
+    assert weighted_length(["Police said.", "Нет."]) == 16  # other scripts as they are
+    assert weighted_length(["老桥维修。", "ひらがな"]) == 5 * 3 - 2 + 4 * 3  # the full stop 。 counts once

@@ -79,7 +79,9 @@ class Config:
 
     min_chars: int = 200
     """A cleaned body shorter than this is rejected as ``too_short``: two sentences is the
-    least we call an article, and below it language detection is unreliable."""
+    least we call an article, and below it language detection is unreliable. A Chinese or
+    Japanese character counts as three (``segment.CJK_CHAR_WEIGHT``): a word of those
+    scripts is one or two characters, so two sentences of them are 40-60 characters."""
 
     min_sentence_words: int = 8
     """A cleaned body needs one paragraph of at least this many words that ends like a

@@ -22,7 +22,7 @@ from cleanpipe.extract import extract_html
 from cleanpipe.language import set_language
 from cleanpipe.repair import repair_text
 from cleanpipe.rules import load_lexicon, load_rules
-from cleanpipe.segment import SENTENCE_ENDS, split_paragraphs, word_count
+from cleanpipe.segment import CJK_CHAR_WEIGHT, SENTENCE_ENDS, split_paragraphs, weighted_length, word_count
 from cleanpipe.sites import load_site_profiles
 from cleanpipe.stats import Stats
 
@@ -111,7 +111,10 @@ def body_problem(paragraphs: list[str], stripped: bool, min_chars: int, min_sent
             return reasons.BOILERPLATE_ONLY, "cleaning removed every paragraph"
         return reasons.EMPTY, "nothing left after cleaning"
     if length < min_chars:
-        return reasons.TOO_SHORT, f"{length} characters after cleaning < {min_chars}"
+        weighted = weighted_length(paragraphs)  # only here: most bodies are long enough by plain length
+        if weighted < min_chars:
+            counted = f" ({weighted} counting a Chinese or Japanese character as {CJK_CHAR_WEIGHT})" if weighted != length else ""
+            return reasons.TOO_SHORT, f"{length} characters{counted} after cleaning < {min_chars}"
     if min_sentence_words:
         prose = words = 0
         for paragraph in paragraphs:

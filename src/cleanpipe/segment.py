@@ -67,6 +67,19 @@ def word_count(text: str) -> int:
     return words + len(_UNSPACED.findall(text)) // _CHARS_PER_UNSPACED_WORD
 
 
+# A Chinese or Japanese character says about what three letters of a spaced script do (a word
+# averages under two of them, an English word five letters and a space): a length threshold
+# set in letters counts each of them three times, so a three-sentence brief of 90 characters
+# is as long as an English one of 270.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_CHAR_WEIGHT = 3
+
+
+def weighted_length(paragraphs: list[str]) -> int:
+    """The paragraphs' characters, a Chinese or Japanese one counting as :data:`CJK_CHAR_WEIGHT`."""
+    return sum(len(p) + (0 if p.isascii() else (CJK_CHAR_WEIGHT - 1) * len(_CJK.findall(p))) for p in paragraphs)
+
+
 def starts_sentence(text: str) -> bool:
     """Whether ``text`` opens like a sentence: a capital, a digit, a quote, a ©, a bracket or Spanish ¿ ¡."""
     return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'„“«(©¿¡"
