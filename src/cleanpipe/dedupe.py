@@ -15,8 +15,7 @@ import numpy as np
 # (tests/test_dedupe.py checks both against it), so it is imported only for other settings.
 
 _WORD = re.compile(r"\w+")
-_SEED = 1  # fixed, as is the scheme: signatures stored by earlier runs must stay comparable
-_SCHEME = "affine32"
+_SEED = 1  # fixed, as is datasketch's affine32 scheme: signatures stored by earlier runs must stay comparable
 _SHINGLE_BASE = np.uint64(1_000_003)  # an odd multiplier for the rolling shingle hash
 _MASK32 = np.uint64(0xFFFFFFFF)  # affine32 MinHash takes 32-bit input hashes
 
