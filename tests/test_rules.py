@@ -127,6 +127,20 @@ def test_the_index_finds_exactly_the_rules_whose_gates_open_list_rules_first():
         assert kinds == sorted(kinds, reverse=True)
 
 
+def test_one_scan_finds_what_the_index_and_the_lexicon_find_apart():
+    from cleanpipe.rules import load_lexicon, paragraph_scan
+
+    config = Config()
+    rules, lexicon = load_rules(config.languages), load_lexicon(config.languages)
+    scan = paragraph_scan(rules, lexicon)
+    assert paragraph_scan(rules, lexicon) is scan
+    paragraphs = [p for path in sorted((TESTS / "cases").glob("boilerplate_*.json"))
+                  for case in json.loads(path.read_text("utf-8")) for p in case["body"]]
+    paragraphs += ["Lesen Sie auch: Die Straße bleibt gesperrt", "ΣΟΦΟΣ share", "Read more: essays on video"]
+    for paragraph in paragraphs:  # casefold and lower differ on "Straße" and "Σ": scanned twice then
+        assert scan.scan(paragraph) == (rule_index(rules).candidates(paragraph.casefold()), lexicon.find(paragraph.lower()))
+
+
 def test_every_rule_folder_is_packaged():
     root = Path(__file__).resolve().parents[1]
     packages = set(tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])

@@ -7,7 +7,7 @@ from collections import Counter
 from cleanpipe.document import Document
 from cleanpipe.lexicon import (NAME_PARTICLES, cut_by_lexicon, drop_chrome_remnants, label_mark, lexicon_rule,
                                opens_statement, story_resumes)
-from cleanpipe.rules import Lexicon, Rule, rule_family, rule_index
+from cleanpipe.rules import Lexicon, Rule, paragraph_scan, rule_family, rule_index
 from cleanpipe.segment import PROSE_END, QUOTES, is_byline, sentence_starts
 
 TITLE_REPEAT = "structure.title-repeat"  # built in: a structural check, not a text pattern
@@ -74,6 +74,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     kept = []
     titles = title_forms(doc.title) if doc.title else frozenset()
     candidates = rule_index(rules).candidates
+    scan = paragraph_scan(rules, lexicon).scan if lexicon is not None else None
+    chrome_spans: dict[int, list[tuple[int, int]]] = {}  # index -> the lexicon's scan of the untouched paragraph
     page_url = _fold_url(doc.url) if doc.url else None
     if page_url and "/" not in page_url:
         page_url = None  # a site's home page in a footer ("www.example.org") is its address, not leaked metadata
@@ -98,7 +100,11 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
         glue_rules = []  # line rules whose gate opened but that did not take the whole paragraph
         # Gates are checked once on the whole paragraph: a cut only removes text, so a
         # rule whose gate was shut stays shut, and the regex decides for the rest.
-        for rule in candidates(paragraph.casefold()):
+        if scan is not None:
+            gated, chrome_spans[index] = scan(paragraph)
+        else:
+            gated = candidates(paragraph.casefold())
+        for rule in gated:
             if (rule.where == "head" and not in_head) or (rule.where == "tail" and not in_tail):
                 continue
             if rule.kind == "line":
@@ -127,7 +133,8 @@ def strip_boilerplate(doc: Document, rules: tuple[Rule, ...], head_window: int, 
     _sweep_tail(kept, count, tail_window, candidates, doc.removed)
     if lexicon is not None:  # after the rules, which name what they know better
         kept = [(left, index) for paragraph, index in kept
-                if (left := cut_by_lexicon(paragraph, paragraphs[index], lexicon, index, doc.removed))]
+                if (left := cut_by_lexicon(paragraph, paragraphs[index], lexicon, index, doc.removed,
+                                           chrome_spans.get(index) if paragraph is paragraphs[index] else None))]
         kept = drop_chrome_remnants(kept, paragraphs, lexicon, doc.removed)
     _drop_question_hooks(kept, paragraphs, doc.removed)
     if not doc.from_html and doc.title:

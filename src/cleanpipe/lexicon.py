@@ -310,12 +310,14 @@ def _ends_sentence(text: str) -> bool:
     return text.endswith(("»", "”", '"')) or (text[-1:] in ".!?…" and text[-2:-1].islower())
 
 
-def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, removed: list[dict]) -> str:
+def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, removed: list[dict],
+                   spans: list[tuple[int, int]] | None = None) -> str:
     """Remove the paragraph, or the chrome glued into it, when the lexicon check takes it.
 
     ``whole`` is the paragraph before fragment rules cut it: when the lexicon takes the
     whole line, the remnant a fragment rule left ("Diario La Meseta. Todos los derechos
-    reservados." after "© 2024" went) goes too.
+    reservados." after "© 2024" went) goes too. ``spans``, if given, are
+    ``lexicon.find(paragraph.lower())``, found already by the caller's scan.
     """
     signed_off = ("/" in paragraph[-_SIGN_OFF_REACH:] or paragraph.endswith(")")
                   or (paragraph.endswith(".") and paragraph[-2:-1].isupper()))  # most paragraphs: none, checked cheaply first
@@ -325,8 +327,9 @@ def cut_by_lexicon(paragraph: str, whole: str, lexicon: Lexicon, index: int, rem
             and ("/" in sign_off.group(1) or _ends_sentence(paragraph[:sign_off.start()]))):
         removed.append({"rule": WIRE_SIGN_OFF, "text": sign_off.group(1), "para": index})
         paragraph = paragraph[:sign_off.start()].rstrip()
+        spans = None  # found in the paragraph with its sign-off
     # One scan finds the chrome words; most paragraphs have none or one, and need no more.
-    chrome = _chrome_words(paragraph, lexicon)
+    chrome = _chrome_words(paragraph, lexicon, spans)
     signed = any(sign in paragraph for sign in _CHROME_SIGNS)
     if paragraph.endswith(_LINK_ARROWS):
         paragraph = _cut_link_arrow(paragraph, index, removed)
@@ -604,9 +607,12 @@ def _may_be_chrome(text: str, chrome: int) -> bool:
         or DOTTED_LABEL.match(text) is not None))
 
 
-def _chrome_words(text: str, lexicon: Lexicon) -> list[tuple[int, bool]]:
-    """Where each chrome word of ``text`` starts, and whether it is in capitals (a shouted label)."""
-    return [(start, stop - start >= 4 and text[start:stop].isupper()) for start, stop in lexicon.find(text.lower())]
+def _chrome_words(text: str, lexicon: Lexicon, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, bool]]:
+    """Where each chrome word of ``text`` starts, and whether it is in capitals (a shouted label);
+    ``spans``: ``lexicon.find(text.lower())`` when the caller has it."""
+    if spans is None:
+        spans = lexicon.find(text.lower())
+    return [(start, stop - start >= 4 and text[start:stop].isupper()) for start, stop in spans]
 
 
 _FULL_STOP_END = (".", "…", ".”", '."', ".’", ".»")

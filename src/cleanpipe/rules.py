@@ -154,6 +154,10 @@ class RuleIndex:
                 if word_start and start and _is_word_char(folded[start - 1]):
                     continue  # inside a word: "says" in "essays"
                 positions.update(owners)
+        return self.ranked(positions)
+
+    def ranked(self, positions: set[int]) -> list[Rule]:
+        """The rules at these positions, list rules first, then in pack order."""
         if not positions:
             return []
         rules = self.rules
@@ -282,6 +286,69 @@ class Lexicon:
 
 
 _SCAN_MIN_CHARS = 3
+
+
+class ParagraphScan:
+    """The rule index's and the lexicon's scans of a paragraph in one pass of one automaton.
+
+    Each scan walks the whole paragraph (~5 us for 200 characters); on the common paragraph,
+    whose case-folded and lower-cased forms are the same text, one walk finds both the rules'
+    literals and the chrome words. Any other paragraph ("Straße") is scanned twice, as before.
+    """
+
+    def __init__(self, index: RuleIndex, lexicon: Lexicon):
+        self.index = index
+        self.lexicon = lexicon
+        values: dict[str, list] = {}
+        if index._automaton is not None:
+            for literal, value in index._automaton.items():
+                values[literal] = [value, None]
+        for literal, value in lexicon._automaton.items():
+            values.setdefault(literal, [None, None])[1] = value
+        self._automaton = ahocorasick.Automaton()
+        for literal, (rule_value, lexicon_value) in values.items():
+            self._automaton.add_word(literal, (rule_value, lexicon_value))
+        self._automaton.make_automaton()
+
+    def scan(self, paragraph: str) -> tuple[list[Rule], list[tuple[int, int]]]:
+        """(``index.candidates(paragraph.casefold())``, ``lexicon.find(paragraph.lower())``)."""
+        folded, lowered = paragraph.casefold(), paragraph.lower()
+        if folded != lowered:
+            return self.index.candidates(folded), self.lexicon.find(lowered)
+        positions = set(self.index.ungated)
+        found: dict[int, int] = {}
+        length = len(folded)
+        for end, (rule_value, lexicon_value) in self._automaton.iter(folded):
+            if rule_value is not None:  # as RuleIndex.candidates
+                span, word_start, owners = rule_value
+                start = end - span
+                if not (word_start and start and _is_word_char(folded[start - 1])):
+                    positions.update(owners)
+            if lexicon_value is not None:  # as Lexicon.find
+                size, prefix = lexicon_value
+                start = end - size + 1
+                if start and folded[start - 1].isalnum():
+                    continue
+                stop = end + 1
+                if prefix:
+                    while stop < length and folded[stop].isalnum():
+                        stop += 1
+                elif stop < length and folded[stop].isalnum():
+                    continue
+                found[start] = max(found.get(start, 0), stop)
+        return self.index.ranked(positions), sorted(found.items())
+
+
+_SCANS: dict[tuple[int, int], ParagraphScan] = {}
+
+
+def paragraph_scan(rules: tuple[Rule, ...], lexicon: Lexicon) -> ParagraphScan:
+    """The combined scan of a rule tuple and a lexicon, built once per pair (keyed by identity, as :func:`rule_index`)."""
+    index = rule_index(rules)
+    scan = _SCANS.get((id(index), id(lexicon)))
+    if scan is None or scan.index is not index or scan.lexicon is not lexicon:
+        scan = _SCANS[(id(index), id(lexicon))] = ParagraphScan(index, lexicon)
+    return scan
 
 
 @functools.lru_cache(maxsize=16)
