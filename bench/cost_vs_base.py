@@ -7,7 +7,7 @@ each, and writes a table of CPU and wall seconds, their per-document cost and th
 base to ``bench/results/cost_vs_base.md``. Issue 11 asked that cleaning cost per document stay
 within 10 % of what it was before its work began (``--base 8b25263^``, the default).
 
-    .venv/bin/python bench/cost_vs_base.py [--base COMMIT] [--texts 3000] [--runs 3] [--out FILE]
+    .venv/bin/python bench/cost_vs_base.py [--base COMMIT] [--also COMMIT ...] [--texts 3000] [--runs 3] [--out FILE]
 
 The texts are the first ``--texts`` files of ``make bench``'s corpus
 (``bench/corpus/throughput/t10000-h1000-s100000/text``, made by ``bench/throughput.py``).
@@ -71,17 +71,19 @@ def main() -> None:
     parser.add_argument("--base", default="8b25263^", help="the commit to compare against (default: before issue 11's work)")
     parser.add_argument("--texts", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--also", action="append", default=[], metavar="COMMIT",
+                        help="another earlier commit to time in the same rotation (repeatable), e.g. a session's start")
     parser.add_argument("--out", type=Path, default=RESULTS, help="the results file (default: bench/results/cost_vs_base.md)")
     args = parser.parse_args()
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
-    base_src = worktree(args.base) / "src"
+    sources = {"base": worktree(args.base) / "src", **{commit: worktree(commit) / "src" for commit in args.also}, "now": None}
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         count = sample(args.texts, scratch / "raw")
-        runs: dict[str, list[tuple[float, float]]] = {"base": [], "now": []}
-        for _ in range(args.runs):  # in turn, so both see the same load
-            runs["base"].append(timed_run(scratch / "raw", base_src, scratch))
-            runs["now"].append(timed_run(scratch / "raw", None, scratch))
+        runs: dict[str, list[tuple[float, float]]] = {key: [] for key in sources}
+        for _ in range(args.runs):  # in turn, so all see the same load
+            for key, src in sources.items():
+                runs[key].append(timed_run(scratch / "raw", src, scratch))
     cpu = {k: statistics.median(c for c, _ in v) for k, v in runs.items()}
     fastest = {k: min(c for c, _ in v) for k, v in runs.items()}  # this machine's noise only ever adds time
     wall = {k: statistics.median(w for _, w in v) for k, v in runs.items()}
@@ -97,12 +99,13 @@ def main() -> None:
         "| code | CPU s | wall s | CPU ms per text | wall ms per text | CPU vs base | fastest CPU s | fastest vs base |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for key, label in (("base", f"base ({args.base})"), ("now", f"now ({head})")):
+    labels = {"base": f"base ({args.base})", **{commit: commit for commit in args.also}, "now": f"now ({head})"}
+    for key, label in labels.items():
         lines.append(f"| {label} | {cpu[key]:.2f} | {wall[key]:.2f} | {1000 * cpu[key] / count:.2f} | "
                      f"{1000 * wall[key] / count:.2f} | {cpu[key] / cpu['base']:.2f}x | {fastest[key]:.2f} | "
                      f"{fastest[key] / fastest['base']:.2f}x |")
     listed = {k: "; ".join(f"({c:.2f}, {w:.2f})" for c, w in v) for k, v in runs.items()}
-    lines += ["", f"Runs (CPU s, wall s): base {listed['base']}; now {listed['now']}"]
+    lines += ["", "Runs (CPU s, wall s): " + "; ".join(f"{labels[k]} {listed[k]}" for k in runs)]
     args.out.write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))
     print(f"\nwritten to {args.out}")
