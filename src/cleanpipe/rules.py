@@ -270,19 +270,24 @@ class Lexicon:
         check then counts.
         """
         found: dict[int, int] = {}
-        length = len(lowered)
         for end, (size, prefix) in self._automaton.iter(lowered):
-            start = end - size + 1
-            if start and lowered[start - 1].isalnum():
-                continue
-            stop = end + 1
-            if prefix:
-                while stop < length and lowered[stop].isalnum():
-                    stop += 1
-            elif stop < length and lowered[stop].isalnum():
-                continue
-            found[start] = max(found.get(start, 0), stop)
+            _add_word_span(found, lowered, end, size, prefix)
         return sorted(found.items())
+
+
+def _add_word_span(found: dict[int, int], lowered: str, end: int, size: int, prefix: bool) -> None:
+    """Record a scan's hit ending at ``end`` as ``found[start] = stop`` when it is a whole word, or a prefix
+    starting one (then its word's end); the longest of the hits that start at one place."""
+    start = end - size + 1
+    if start and lowered[start - 1].isalnum():
+        return
+    stop, length = end + 1, len(lowered)
+    if prefix:
+        while stop < length and lowered[stop].isalnum():
+            stop += 1
+    elif stop < length and lowered[stop].isalnum():
+        return
+    found[start] = max(found.get(start, 0), stop)
 
 
 _SCAN_MIN_CHARS = 3
@@ -317,7 +322,6 @@ class ParagraphScan:
             return self.index.candidates(folded), self.lexicon.find(lowered)
         positions = set(self.index.ungated)
         found: dict[int, int] = {}
-        length = len(folded)
         for end, (rule_value, lexicon_value) in self._automaton.iter(folded):
             if rule_value is not None:  # as RuleIndex.candidates
                 span, word_start, owners = rule_value
@@ -325,17 +329,7 @@ class ParagraphScan:
                 if not (word_start and start and _is_word_char(folded[start - 1])):
                     positions.update(owners)
             if lexicon_value is not None:  # as Lexicon.find
-                size, prefix = lexicon_value
-                start = end - size + 1
-                if start and folded[start - 1].isalnum():
-                    continue
-                stop = end + 1
-                if prefix:
-                    while stop < length and folded[stop].isalnum():
-                        stop += 1
-                elif stop < length and folded[stop].isalnum():
-                    continue
-                found[start] = max(found.get(start, 0), stop)
+                _add_word_span(found, folded, end, *lexicon_value)
         return self.index.ranked(positions), sorted(found.items())
 
 
