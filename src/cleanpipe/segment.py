@@ -55,7 +55,8 @@ DOTTED_LABEL = re.compile(r"(?:[^\W\d_a-z]{2,}|[^\W\d_]{2,4})\. ?")
 # counting spaces sees one word in a paragraph of them. Two of their characters count as a word
 # (a Chinese or Japanese word averages under two; a Thai one more, so its count errs high: a
 # check that wants enough words then keeps the text).
-_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and CJK ideographs
+_UNSPACED = re.compile(f"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff{_CJK_RANGES}]")
 _CHARS_PER_UNSPACED_WORD = 2
 
 
@@ -71,7 +72,7 @@ def word_count(text: str) -> int:
 # averages under two of them, an English word five letters and a space): a length threshold
 # set in letters counts each of them three times, so a three-sentence brief of 90 characters
 # is as long as an English one of 270.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 CJK_CHAR_WEIGHT = 3
 
 
